@@ -1,0 +1,109 @@
+"""One experiment from config to forecast: the path the command line and the app share.
+
+    series -> prepare (transform, split, scale, windows) -> build -> train
+           -> evaluate (one-step predictions, metrics, baselines) -> forecasts
+
+Each stage is a function of its own so the app can show progress between them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .config import ExperimentConfig, SourceConfig
+from .csv_loading import load_csv
+from .errors import LSTMLabError
+from .evaluation import Evaluation, evaluate
+from .forecast import TestRollout, forecast_future, rollout_test
+from .inspection import NumpyLSTM
+from .series import Series, generate
+from .windows import WindowedData, prepare
+
+if TYPE_CHECKING:  # these import TensorFlow, which the app loads only when it trains
+    import keras
+
+    from .training import TrainingResult
+
+
+class TrainingFailedError(LSTMLabError):
+    """Training ended without a usable model (it diverged before any finite epoch)."""
+
+
+def load_series(source: SourceConfig) -> Series:
+    if source.kind == "csv":
+        return load_csv(source.csv_path, target=source.target, date_col=source.date_col,
+                        features=source.features)
+    return generate(source.generator, **source.params)
+
+
+@dataclass
+class ExperimentResult:
+    config: ExperimentConfig
+    data: WindowedData
+    model: keras.Model
+    training: TrainingResult
+    evaluation: Evaluation
+    forecast: np.ndarray
+    test_rollout: TestRollout
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: config, metrics, baselines, history and forecast."""
+        ev = self.evaluation
+        return {
+            "config": self.config.to_dict(),
+            "transform": self.data.transform.name,
+            "n_samples": len(self.data.series),
+            "windows": {"train": len(self.data.y_train), "validation": len(self.data.y_val),
+                        "test": len(self.data.y_test)},
+            "test_rmse": ev.test_metrics.rmse,
+            "test_mae": ev.test_metrics.mae,
+            "train_rmse": ev.train_metrics.rmse,
+            "test_metrics": ev.test_metrics.to_dict(),
+            "train_metrics": ev.train_metrics.to_dict(),
+            "baselines": {name: b.metrics.to_dict() | {"test_rmse": b.metrics.rmse}
+                          for name, b in ev.baselines.items()},
+            "season_length": ev.season_length,
+            "verdict": ev.verdict(),
+            "notes": ev.notes(),
+            "epochs_run": self.training.epochs_run,
+            "best_epoch": self.training.best_epoch,
+            "stop_reason": self.training.stop_reason,
+            "stop_message": self.training.message,
+            "history": self.training.history,
+            "fit_seconds": self.training.fit_seconds,
+            "test_rollout_rmse": self.test_rollout.rmse,
+            "forecast": self.forecast.tolist(),
+        }
+
+
+def predict_scaled(model, windows: np.ndarray) -> np.ndarray:
+    """One-step predictions of a Keras model for many windows, in one batched call."""
+    if len(windows) == 0:
+        return np.empty(0)
+    return model.predict(windows, batch_size=4096, verbose=0)[:, 0]
+
+
+def run_experiment(config: ExperimentConfig, series: Series | None = None,
+                   progress=None, stop=None) -> ExperimentResult:
+    """Run every stage; ``progress`` and ``stop`` are passed to :func:`lstm_core.training.train`."""
+    config.validate()
+    series = load_series(config.source) if series is None else series
+    data = prepare(series, config)
+    from .model import build_model  # TensorFlow is imported only once the data are ready
+    from .training import DIVERGED, train
+
+    model = build_model(config, data.n_features)
+    training = train(model, data, config, progress=progress, stop=stop)
+    if training.stop_reason == DIVERGED and training.best_epoch is None:
+        raise TrainingFailedError(training.message)
+    evaluation = evaluate(data, predict_scaled(model, data.X_train),
+                          predict_scaled(model, data.X_test), config.season_length)
+    net = NumpyLSTM.from_model(model)
+    return ExperimentResult(
+        config=config, data=data, model=model, training=training, evaluation=evaluation,
+        forecast=forecast_future(net, data, config.horizon),
+        test_rollout=rollout_test(net, data),
+    )

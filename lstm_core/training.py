@@ -1,0 +1,154 @@
+"""Training with progress after every epoch, a stop request, early stopping and a divergence guard.
+
+:func:`train` reports each finished epoch as an :class:`EpochProgress` to a plain callable,
+so a web page, a progress bar or a test can listen without knowing Keras. A stop request
+(any object with ``is_set()``, such as ``threading.Event``) is honoured between batches.
+Whatever ends the training, the weights of the best epoch seen are kept.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+
+from .backend import keras
+from .config import ExperimentConfig
+from .windows import WindowedData
+
+COMPLETED = "completed"
+EARLY_STOPPING = "early_stopping"
+STOPPED = "stopped"
+DIVERGED = "diverged"
+
+
+class StopRequest(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    epoch: int
+    epochs: int
+    loss: float
+    val_loss: float | None
+    seconds: float
+    elapsed: float
+
+
+ProgressCallback = Callable[[EpochProgress], None]
+
+
+@dataclass
+class TrainingResult:
+    stop_reason: str
+    message: str
+    epochs_run: int
+    best_epoch: int | None
+    fit_seconds: float
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float | None] = field(default_factory=list)
+
+    @property
+    def history(self) -> dict[str, list]:
+        return {"loss": self.loss, "val_loss": self.val_loss}
+
+
+class _Monitor(keras.callbacks.Callback):
+    """Records losses, reports progress, stops on request, on patience or on a non-finite loss."""
+
+    def __init__(self, epochs: int, patience: int, progress: ProgressCallback | None,
+                 stop: StopRequest | None) -> None:
+        super().__init__()
+        self.epochs, self.patience = epochs, patience
+        self.progress, self.stop = progress, stop
+        self.loss: list[float] = []
+        self.val_loss: list[float | None] = []
+        self.best_score = math.inf
+        self.best_epoch: int | None = None
+        self.best_weights: list[np.ndarray] | None = None
+        self.reason = COMPLETED
+        self.started = self.epoch_started = time.perf_counter()
+
+    def on_train_begin(self, logs=None) -> None:
+        self.started = time.perf_counter()
+
+    def on_epoch_begin(self, epoch, logs=None) -> None:
+        self.epoch_started = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None) -> None:
+        if self.stop is not None and self.stop.is_set():
+            self.reason = STOPPED
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch, logs=None) -> None:
+        logs = logs or {}
+        loss = float(logs.get("loss", math.nan))
+        val_loss = float(logs["val_loss"]) if "val_loss" in logs else None
+        now = time.perf_counter()
+        self.loss.append(loss)
+        self.val_loss.append(val_loss)
+        if self.progress is not None:
+            self.progress(EpochProgress(epoch + 1, self.epochs, loss, val_loss,
+                                        now - self.epoch_started, now - self.started))
+        score = loss if val_loss is None else val_loss
+        if not (math.isfinite(loss) and math.isfinite(score)):
+            self.reason = DIVERGED
+            self.model.stop_training = True
+            return
+        self._remember_if_best(score, epoch)
+        if self.reason != STOPPED and self.patience and epoch + 1 - self.best_epoch >= self.patience:
+            self.reason = EARLY_STOPPING
+            self.model.stop_training = True
+
+    def _remember_if_best(self, score: float, epoch: int) -> None:
+        if score < self.best_score:
+            self.best_score, self.best_epoch = score, epoch + 1
+            self.best_weights = self.model.get_weights()
+
+
+def _message(reason: str, epochs_run: int, best_epoch: int | None, patience: int) -> str:
+    best = f"; weights of epoch {best_epoch} kept" if best_epoch else ""
+    return {
+        COMPLETED: f"trained all {epochs_run} epochs{best}",
+        EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the validation loss did not "
+                        f"improve for {patience} epochs{best}",
+        STOPPED: f"stopped on request after {epochs_run} epoch(s){best}",
+        DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN or infinite; "
+                  f"lower the learning rate{best}",
+    }[reason]
+
+
+def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
+          progress: ProgressCallback | None = None, stop: StopRequest | None = None) -> TrainingResult:
+    """Fit ``model`` on the training windows; validation windows drive early stopping."""
+    monitor = _Monitor(config.epochs, config.patience, progress, stop)
+    validation = (data.X_val, data.y_val) if len(data.y_val) else None
+    keras.utils.set_random_seed(config.seed)
+    started = time.perf_counter()
+    model.fit(
+        data.X_train, data.y_train,
+        validation_data=validation,
+        epochs=config.epochs,
+        batch_size=config.batch_size,
+        shuffle=True,
+        verbose=0,
+        callbacks=[monitor],
+    )
+    fit_seconds = time.perf_counter() - started
+    if monitor.best_weights is not None:
+        model.set_weights(monitor.best_weights)
+    epochs_run = len(monitor.loss)
+    return TrainingResult(
+        stop_reason=monitor.reason,
+        message=_message(monitor.reason, epochs_run, monitor.best_epoch, config.patience),
+        epochs_run=epochs_run,
+        best_epoch=monitor.best_epoch,
+        fit_seconds=fit_seconds,
+        loss=monitor.loss,
+        val_loss=monitor.val_loss,
+    )
