@@ -1,7 +1,7 @@
 # Two commands set everything up on a fresh machine with Python 3.11:
 #   make run   -> creates .venv if needed, installs, starts the app on http://localhost:8501
 #   make test  -> creates .venv if needed, installs, lints and runs the whole test suite
-PYTHON ?= python3.11
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
@@ -9,7 +9,7 @@ PORT ?= 8501
 .PHONY: run test lint bench clean
 
 $(BIN)/python:
-	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "error: $(PYTHON) not found; install Python 3.11 or run 'make PYTHON=python3 ...'"; exit 2; }
+	@test -n "$(PYTHON)" || { echo "error: no python3.11 or python3 found; install Python 3.11"; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
