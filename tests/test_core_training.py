@@ -11,7 +11,7 @@ from lstm_core.experiment import TrainingFailedError, predict_scaled, run_experi
 from lstm_core.inspection import NumpyLSTM
 from lstm_core.model import build_model
 from lstm_core.params import count_params
-from lstm_core.series import Series, generate
+from lstm_core.series import generate
 from lstm_core.training import COMPLETED, DIVERGED, EARLY_STOPPING, STOPPED, _Monitor, train
 from lstm_core.windows import prepare
 
