@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.special import expit
 
 
 @dataclass(frozen=True)
@@ -27,30 +28,51 @@ class LSTMWeights:
         return self.recurrent.shape[0]
 
 
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (np.tanh(0.5 * x) + 1.0)
+@dataclass
+class GateTrace:
+    """Every gate and state of one layer at every step: arrays of shape (batch, time, units)."""
+
+    input_gate: np.ndarray  # i: how much of the candidate is written (0..1)
+    forget_gate: np.ndarray  # f: how much of the old cell state is kept (0..1)
+    output_gate: np.ndarray  # o: how much of the cell state is shown as h (0..1)
+    candidate: np.ndarray  # g: the new content proposed for the cell (-1..1)
+    cell: np.ndarray  # c: the cell state, the long-term memory
+    hidden: np.ndarray  # h: the output of the layer at each step
+
+    @classmethod
+    def empty(cls, batch: int, steps: int, units: int, dtype) -> GateTrace:
+        return cls(*(np.empty((batch, steps, units), dtype=dtype) for _ in range(6)))
 
 
-def lstm_layer(weights: LSTMWeights, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Run one LSTM layer over ``inputs`` (batch, time, features) from a zero state.
+def lstm_layer(weights: LSTMWeights, inputs: np.ndarray,
+               state: tuple[np.ndarray, np.ndarray] | None = None,
+               trace: GateTrace | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Run one LSTM layer over ``inputs`` (batch, time, features).
 
-    Returns the hidden states (batch, time, units) and the final cell state (batch, units).
+    Starts from ``state`` = (h, c), each (batch, units), or from zeros. Returns the hidden
+    states (batch, time, units) and the final cell state (batch, units); with ``trace``
+    given, also fills it with every gate at every step.
     """
     batch, steps, _ = inputs.shape
     u = weights.units
     projected = inputs @ weights.kernel + weights.bias
-    h = np.zeros((batch, u), dtype=projected.dtype)
-    c = np.zeros((batch, u), dtype=projected.dtype)
+    if state is None:
+        h = np.zeros((batch, u), dtype=projected.dtype)
+        c = np.zeros((batch, u), dtype=projected.dtype)
+    else:
+        h, c = (np.asarray(s, dtype=projected.dtype) for s in state)
     hidden = np.empty((batch, steps, u), dtype=projected.dtype)
     for t in range(steps):
         z = projected[:, t] + h @ weights.recurrent
-        i = _sigmoid(z[:, :u])
-        f = _sigmoid(z[:, u:2 * u])
+        gates = expit(z)  # i, f and o; the candidate's quarter is replaced by its tanh below
         g = np.tanh(z[:, 2 * u:3 * u])
-        o = _sigmoid(z[:, 3 * u:])
-        c = f * c + i * g
-        h = o * np.tanh(c)
+        c = gates[:, u:2 * u] * c + gates[:, :u] * g
+        h = gates[:, 3 * u:] * np.tanh(c)
         hidden[:, t] = h
+        if trace is not None:
+            trace.input_gate[:, t], trace.forget_gate[:, t] = gates[:, :u], gates[:, u:2 * u]
+            trace.output_gate[:, t], trace.candidate[:, t] = gates[:, 3 * u:], g
+            trace.cell[:, t], trace.hidden[:, t] = c, h
     return hidden, c
 
 
@@ -77,6 +99,30 @@ class NumpyLSTM:
         if not layers or head is None:
             raise ValueError("the model has no LSTM layers or no Dense head")
         return cls(tuple(layers), head[0], head[1], dropout)
+
+    def trace(self, window: np.ndarray) -> list[GateTrace]:
+        """Gates and states of every layer for one window (time, features), batch of one."""
+        x = np.asarray(window, dtype=np.float32)[None]
+        traces = []
+        for weights in self.layers:
+            trace = GateTrace.empty(1, x.shape[1], weights.units, np.float32)
+            x, _ = lstm_layer(weights, x, trace=trace)
+            traces.append(trace)
+        return traces
+
+    def run(self, inputs: np.ndarray, states: list[tuple[np.ndarray, np.ndarray]] | None = None
+            ) -> tuple[np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
+        """The head's output after every step of ``inputs`` (batch, time, features).
+
+        Starts from ``states`` (one (h, c) per layer, as this returns them) or from zeros,
+        so a second call can carry on where the first one stopped.
+        """
+        x = np.asarray(inputs, dtype=np.float32)
+        final_states = []
+        for index, weights in enumerate(self.layers):
+            x, c = lstm_layer(weights, x, None if states is None else states[index])
+            final_states.append((x[:, -1], c))
+        return (x @ self.head_kernel + self.head_bias)[..., 0], final_states
 
     def predict(self, windows: np.ndarray, rng: np.random.Generator | None = None) -> np.ndarray:
         """One prediction per window (batch, time, features) -> (batch,).

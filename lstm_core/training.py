@@ -111,11 +111,12 @@ class _Monitor(keras.callbacks.Callback):
             self.best_weights = self.model.get_weights()
 
 
-def _message(reason: str, epochs_run: int, best_epoch: int | None, patience: int) -> str:
+def _message(reason: str, epochs_run: int, best_epoch: int | None, patience: int,
+             watched: str = "validation loss") -> str:
     best = f"; weights of epoch {best_epoch} kept" if best_epoch else ""
     return {
         COMPLETED: f"trained all {epochs_run} epochs{best}",
-        EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the validation loss did not "
+        EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the {watched} did not "
                         f"improve for {patience} epochs{best}",
         STOPPED: f"stopped on request after {epochs_run} epoch(s){best}",
         DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN or infinite; "
@@ -123,32 +124,37 @@ def _message(reason: str, epochs_run: int, best_epoch: int | None, patience: int
     }[reason]
 
 
-def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
-          progress: ProgressCallback | None = None, stop: StopRequest | None = None) -> TrainingResult:
-    """Fit ``model`` on the training windows; validation windows drive early stopping."""
-    monitor = _Monitor(config.epochs, config.patience, progress, stop)
-    validation = (data.X_val, data.y_val) if len(data.y_val) else None
-    keras.utils.set_random_seed(config.seed)
+def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_size: int,
+        patience: int = 0, seed: int = 0, progress: ProgressCallback | None = None,
+        stop: StopRequest | None = None) -> TrainingResult:
+    """Fit ``model`` on arrays with progress, stop request, early stopping and a NaN guard.
+
+    ``validation`` is (x, y) or None; early stopping then watches the training loss.
+    """
+    monitor = _Monitor(epochs, patience, progress, stop)
+    keras.utils.set_random_seed(seed)
     started = time.perf_counter()
-    model.fit(
-        data.X_train, data.y_train,
-        validation_data=validation,
-        epochs=config.epochs,
-        batch_size=config.batch_size,
-        shuffle=True,
-        verbose=0,
-        callbacks=[monitor],
-    )
+    model.fit(x, y, validation_data=validation, epochs=epochs, batch_size=batch_size,
+              shuffle=True, verbose=0, callbacks=[monitor])
     fit_seconds = time.perf_counter() - started
     if monitor.best_weights is not None:
         model.set_weights(monitor.best_weights)
     epochs_run = len(monitor.loss)
     return TrainingResult(
         stop_reason=monitor.reason,
-        message=_message(monitor.reason, epochs_run, monitor.best_epoch, config.patience),
+        message=_message(monitor.reason, epochs_run, monitor.best_epoch, patience,
+                         "validation loss" if validation is not None else "training loss"),
         epochs_run=epochs_run,
         best_epoch=monitor.best_epoch,
         fit_seconds=fit_seconds,
         loss=monitor.loss,
         val_loss=monitor.val_loss,
     )
+
+
+def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
+          progress: ProgressCallback | None = None, stop: StopRequest | None = None) -> TrainingResult:
+    """Fit ``model`` on the training windows; validation windows drive early stopping."""
+    validation = (data.X_val, data.y_val) if len(data.y_val) else None
+    return fit(model, data.X_train, data.y_train, validation, config.epochs, config.batch_size,
+               config.patience, config.seed, progress, stop)
