@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .errors import ConfigError
 from .inspection import NumpyLSTM
 from .windows import WindowedData
 
@@ -71,3 +72,28 @@ def rollout_test(net: NumpyLSTM, data: WindowedData) -> TestRollout:
                             features=data.scaled[start_row:, 1:])
     levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels[start_time - 1])
     return TestRollout(data.test_times, levels[0], data.levels[data.test_times])
+
+
+@dataclass
+class ForecastBand:
+    """Quantiles of many Monte-Carlo-dropout rollouts, each (horizon,), in original units."""
+
+    median: np.ndarray
+    lower_80: np.ndarray
+    upper_80: np.ndarray
+    lower_95: np.ndarray
+    upper_95: np.ndarray
+    paths: int
+
+
+def forecast_band(net: NumpyLSTM, data: WindowedData, horizon: int, paths: int = 100,
+                  seed: int = 0) -> ForecastBand:
+    """80% and 95% bands from ``paths`` rollouts with dropout left on (batched in one rollout).
+
+    Only a model trained with dropout has this spread; without dropout every path is equal.
+    """
+    if net.dropout <= 0:
+        raise ConfigError("an uncertainty band needs a model trained with dropout (dropout > 0)")
+    levels = forecast_future(net, data, horizon, paths=paths, rng=np.random.default_rng(seed))
+    q = np.quantile(levels, [0.5, 0.1, 0.9, 0.025, 0.975], axis=0)
+    return ForecastBand(*q, paths=paths)
