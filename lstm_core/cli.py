@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .config import SCALERS, TRANSFORMS, ExperimentConfig, SourceConfig, parse_units
+from .csv_loading import DUPLICATE_RULES, MISSING_RULES
 from .errors import ConfigError, LSTMLabError
 from .series import GENERATORS
 
@@ -61,8 +62,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help=f"generate a series: {', '.join(GENERATORS)}")
     which.add_argument("--csv", metavar="PATH", help="read the series from a CSV file")
     source.add_argument("--target", metavar="COL", help="CSV column to forecast (default: first numeric)")
-    source.add_argument("--date-col", metavar="COL", help="CSV column holding the time of each row")
+    source.add_argument("--date-col", metavar="COL",
+                        help="CSV column holding the time of each row (default: detected)")
     source.add_argument("--features", metavar="COLS", help="extra CSV columns as inputs, comma separated")
+    source.add_argument("--duplicates", choices=DUPLICATE_RULES,
+                        help="CSV rows sharing a time: average them (mean, default), keep the last, "
+                             "or keep the first and drop the rest (drop)")
+    source.add_argument("--missing", choices=MISSING_RULES,
+                        help="missing CSV values: interpolate (default), ffill (previous value), "
+                             "or drop their rows")
+    source.add_argument("--resample", metavar="FREQ",
+                        help="resample the CSV series to even steps: auto (the usual step) or a "
+                             "pandas frequency such as D, W, MS, h")
+    order = source.add_mutually_exclusive_group()
+    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True,
+                       help="read dates such as 03/04/2021 as day/month")
+    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
+                       help="read dates such as 03/04/2021 as month/day")
+    source.add_argument("--max-mb", type=float, metavar="MB", help="largest CSV file read (default 50)")
+    source.add_argument("--max-rows", type=int, metavar="N", help="most CSV rows read (default 1000000)")
 
     generator = train.add_argument_group("generator parameters (see 'generators')")
     for name, param in _generator_params().items():
@@ -94,7 +112,7 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
         if source.generator != args.generate:
             source.params = {}
         source.kind, source.generator = "generate", args.generate
-    for attr in ("target", "date_col"):
+    for attr in ("target", "date_col", "duplicates", "missing", "resample", "dayfirst", "max_mb", "max_rows"):
         if getattr(args, attr) is not None:
             setattr(source, attr, getattr(args, attr))
     if args.features:

@@ -47,6 +47,12 @@ class SourceConfig:
     target: str | None = None
     date_col: str | None = None
     features: list[str] = field(default_factory=list)
+    duplicates: str = "mean"  # CSV cleaning, see lstm_core.csv_loading.LoadOptions
+    missing: str = "interpolate"
+    resample: str | None = None
+    dayfirst: bool | None = None
+    max_mb: float = 50.0
+    max_rows: int = 1_000_000
 
     def problems(self) -> list[str]:
         if self.kind not in SOURCES:

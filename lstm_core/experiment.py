@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .config import ExperimentConfig, SourceConfig
-from .csv_loading import load_csv
+from .csv_loading import MB, LoadOptions, load_csv
 from .errors import LSTMLabError
 from .evaluation import Evaluation, evaluate
 from .forecast import TestRollout, forecast_future, rollout_test
@@ -28,14 +28,25 @@ if TYPE_CHECKING:  # these import TensorFlow, which the app loads only when it t
     from .training import TrainingResult
 
 
+PREPARING = "preparing the data"
+LOADING_TENSORFLOW = "loading TensorFlow"
+TRAINING = "training"
+EVALUATING = "evaluating"
+FORECASTING = "forecasting"
+STAGES = (PREPARING, LOADING_TENSORFLOW, TRAINING, EVALUATING, FORECASTING)
+
+
 class TrainingFailedError(LSTMLabError):
     """Training ended without a usable model (it diverged before any finite epoch)."""
 
 
 def load_series(source: SourceConfig) -> Series:
     if source.kind == "csv":
+        options = LoadOptions(duplicates=source.duplicates, missing=source.missing,
+                              resample=source.resample, dayfirst=source.dayfirst,
+                              max_bytes=round(source.max_mb * MB), max_rows=source.max_rows)
         return load_csv(source.csv_path, target=source.target, date_col=source.date_col,
-                        features=source.features)
+                        features=source.features, options=options)
     return generate(source.generator, **source.params)
 
 
@@ -76,6 +87,7 @@ class ExperimentResult:
             "fit_seconds": self.training.fit_seconds,
             "test_rollout_rmse": self.test_rollout.rmse,
             "forecast": self.forecast.tolist(),
+            "load_report": report.lines() if (report := self.data.series.report) else None,
         }
 
 
@@ -87,20 +99,30 @@ def predict_scaled(model, windows: np.ndarray) -> np.ndarray:
 
 
 def run_experiment(config: ExperimentConfig, series: Series | None = None,
-                   progress=None, stop=None) -> ExperimentResult:
-    """Run every stage; ``progress`` and ``stop`` are passed to :func:`lstm_core.training.train`."""
+                   progress=None, stop=None, on_stage=None) -> ExperimentResult:
+    """Run every stage; ``progress`` and ``stop`` are passed to :func:`lstm_core.training.train`.
+
+    ``on_stage``, when given, is called with the name of each stage (a string from
+    :data:`STAGES`) as it begins, so a page can say what is happening before the first epoch.
+    """
+    stage = on_stage or (lambda name: None)
     config.validate()
+    stage(PREPARING)
     series = load_series(config.source) if series is None else series
     data = prepare(series, config)
+    stage(LOADING_TENSORFLOW)
     from .model import build_model  # TensorFlow is imported only once the data are ready
     from .training import DIVERGED, train
 
     model = build_model(config, data.n_features)
+    stage(TRAINING)
     training = train(model, data, config, progress=progress, stop=stop)
     if training.stop_reason == DIVERGED and training.best_epoch is None:
         raise TrainingFailedError(training.message)
+    stage(EVALUATING)
     evaluation = evaluate(data, predict_scaled(model, data.X_train),
                           predict_scaled(model, data.X_test), config.season_length)
+    stage(FORECASTING)
     net = NumpyLSTM.from_model(model)
     return ExperimentResult(
         config=config, data=data, model=model, training=training, evaluation=evaluation,

@@ -1,0 +1,105 @@
+"""Text cells into numbers: decimal point or comma, thousands separators, placeholders and infinities.
+
+One decimal mark is chosen for the whole file from the cells that read only one way
+(``1.5`` votes for the point, ``1,5`` and ``1.234,5`` for the comma); cells such as ``1,234``
+that read both ways follow the vote.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+# Cells that mean "no value" (compared lower-case, after stripping).
+MISSING_MARKERS = frozenset({
+    "", "na", "n/a", "n.a.", "nan", "null", "none", "nil", "missing", "-", "--", "---", "?", ".",
+    "#n/a", "#na", "#value!", "#div/0!", "#ref!", "#num!", "#null!",
+})
+INFINITIES = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "+∞", "-∞"})
+DECIMAL_NAMES = {".": "decimal point", ",": "decimal comma"}
+
+_THOUSANDS = {".": "[,' \u00a0\u202f]", ",": "[.' \u00a0\u202f]"}
+KEPT_BLANKS = 20  # distinct unread cells remembered per column, for messages
+NUMERIC_SHARE = 0.5  # a column is numeric when more than this share of its non-blank cells are numbers
+
+
+def _number_pattern(decimal: str) -> str:
+    group = _THOUSANDS[decimal]
+    return rf"[+-]?(?:\d{{1,3}}(?:{group}\d{{3}})+|\d*)(?:\{decimal}\d*)?(?:[eE][+-]?\d+)?"
+
+
+_PATTERNS = {mark: _number_pattern(mark) for mark in DECIMAL_NAMES}
+
+
+@dataclass
+class ParsedColumn:
+    """One column read as numbers: NaN where a cell was blank, a placeholder, text or infinite."""
+
+    values: pd.Series
+    numbers: int = 0  # finite numbers read
+    infinite: int = 0  # infinities, now missing
+    unread: int = 0  # cells that are neither numbers nor infinities: blanks, placeholders, text
+    text_cells: int = 0  # unread cells that are not blanks or placeholders either
+    blanks: Counter[str] = field(default_factory=Counter)  # the most common unread cells ("" = empty)
+
+    @property
+    def kind(self) -> str:
+        """'numeric', 'empty' (nothing but blanks and placeholders) or 'text'."""
+        if self.numbers == 0:
+            return "text" if self.text_cells else "empty"
+        read = self.numbers + self.infinite
+        return "numeric" if read > NUMERIC_SHARE * (read + self.text_cells) else "text"
+
+    @property
+    def missing(self) -> int:
+        return self.unread + self.infinite
+
+    def describe_missing(self) -> str:
+        """E.g. "3 empty, 2 'n/a', 1 'error', 1 infinite": the five most common unread cells, the
+        number of other ones, and the infinities."""
+        common = self.blanks.most_common(5)
+        parts = [f"{count} {'empty' if token == '' else repr(token)}" for token, count in common]
+        others = self.unread - sum(count for _, count in common)
+        parts += [f"{others} other"] if others else []
+        parts += [f"{self.infinite} infinite"] if self.infinite else []
+        return ", ".join(parts)
+
+    def example_text(self) -> str | None:
+        """The most common cell that is not a number nor a placeholder."""
+        texts = [token for token, _ in self.blanks.most_common() if token.lower() not in MISSING_MARKERS]
+        return texts[0] if texts else None
+
+
+def detect_decimal(frame: pd.DataFrame) -> str:
+    """'.' or ',': the mark under which more cells read as numbers that the other mark cannot read."""
+    votes = Counter({".": 0, ",": 0})
+    for name in frame.columns:
+        cells = frame[name]
+        point = cells.str.fullmatch(_PATTERNS["."])
+        comma = cells.str.fullmatch(_PATTERNS[","])
+        votes["."] += int((point & ~comma).sum())
+        votes[","] += int((comma & ~point).sum())
+    return "," if votes[","] > votes["."] else "."
+
+
+def parse_column(cells: pd.Series, decimal: str) -> ParsedColumn:
+    """Read one column of stripped text cells as float64, counting what could not be read."""
+    shaped = cells.str.fullmatch(_PATTERNS[decimal]) & cells.str.contains(r"\d")
+    cleaned = cells.where(shaped, "").str.replace(_THOUSANDS[decimal], "", regex=True)
+    if decimal == ",":
+        cleaned = cleaned.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(cleaned, errors="coerce").astype(np.float64)
+    infinite = cells.str.lower().isin(INFINITIES) | np.isinf(values)  # np.isinf: e.g. 1e999
+    finite = np.isfinite(values)
+    unread = cells[~finite & ~infinite]
+    return ParsedColumn(
+        values=values.where(finite),
+        numbers=int(finite.sum()),
+        infinite=int(infinite.sum()),
+        unread=len(unread),
+        text_cells=int((~unread.str.lower().isin(MISSING_MARKERS)).sum()),
+        blanks=Counter(unread.value_counts().head(KEPT_BLANKS).to_dict()),
+    )
