@@ -19,7 +19,7 @@ COPY ui/ ui/
 COPY .streamlit/ .streamlit/
 
 RUN useradd --create-home --uid 10001 lstmlab
-USER lstmlab
+USER 10001
 
 EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
