@@ -1,0 +1,23 @@
+"""LSTM Lab: the entry point. Page config, navigation, and the sidebar every page shares.
+
+Run with ``streamlit run app.py``. Nothing imported here loads TensorFlow: the training job
+imports it when a model is first built, so the first page appears at once.
+"""
+
+import streamlit as st
+
+from ui import frame, sidebar
+
+st.set_page_config(page_title="LSTM Lab", page_icon="📈", layout="wide")
+frame.keep_keras_state()
+
+page = st.navigation([
+    st.Page("pages/data.py", title="Data", icon=":material/dataset:", default=True),
+    st.Page("pages/model.py", title="Model & training", icon=":material/model_training:"),
+    st.Page("pages/results.py", title="Results", icon=":material/analytics:"),
+    st.Page("pages/forecast.py", title="Forecast", icon=":material/trending_up:"),
+])
+with frame.entry():
+    page.run()
+# After the page, so the sidebar shows what the page has just changed (a new upload, say).
+sidebar.render()

@@ -1,0 +1,177 @@
+"""A training that runs in a background thread while a page (or anything else) reads its progress.
+
+The worker never touches a user interface: it runs :func:`lstm_core.experiment.run_experiment`
+and publishes what happens (the current stage, one :class:`EpochProgress` per epoch, the
+result or the error message) into the job, behind a lock. A reader takes a consistent
+:class:`JobSnapshot` whenever it likes; :meth:`TrainingJob.stop` asks the training to end
+within the current epoch, keeping the model and the history so far.
+
+Importing this module does not import TensorFlow: the worker imports it when it builds the model.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .config import ExperimentConfig
+from .errors import LSTMLabError
+from .experiment import ExperimentResult, run_experiment
+from .series import Series
+
+if TYPE_CHECKING:
+    from .training import EpochProgress
+
+IDLE = "idle"
+RUNNING = "running"
+FINISHED = "finished"
+FAILED = "failed"
+
+Runner = Callable[..., ExperimentResult]
+
+# The worker waits this long before it starts: importing TensorFlow holds the interpreter
+# lock for seconds, so the page that pressed Train gets a moment to show "training" first.
+START_DELAY = 0.3
+
+
+class JobBusyError(LSTMLabError):
+    """A training was asked to start while the previous one still runs."""
+
+
+@dataclass(frozen=True)
+class JobSnapshot:
+    """The job's state at one moment; safe to read from any thread."""
+
+    state: str
+    stage: str
+    total_epochs: int
+    epochs: tuple[EpochProgress, ...]
+    elapsed: float
+    stop_requested: bool
+    error: str | None
+
+    @property
+    def running(self) -> bool:
+        return self.state == RUNNING
+
+    @property
+    def epoch(self) -> int:
+        return len(self.epochs)
+
+    @property
+    def fraction(self) -> float:
+        return min(1.0, self.epoch / self.total_epochs) if self.total_epochs else 0.0
+
+    @property
+    def eta(self) -> float | None:
+        """Seconds left if every remaining epoch takes as long as the average one so far.
+
+        Early stopping usually ends sooner, so this is an upper estimate.
+        """
+        if not self.epochs:
+            return None
+        mean = sum(e.seconds for e in self.epochs) / len(self.epochs)
+        return mean * (self.total_epochs - self.epoch)
+
+    @property
+    def best_epoch(self) -> int | None:
+        """The epoch with the lowest validation loss (training loss without validation)."""
+        scores = [e.loss if e.val_loss is None else e.val_loss for e in self.epochs]
+        finite = [(score, k + 1) for k, score in enumerate(scores) if math.isfinite(score)]
+        return min(finite)[1] if finite else None
+
+
+class TrainingJob:
+    """One session's training: at most one run at a time, in a daemon thread.
+
+    ``runner`` is :func:`run_experiment` unless a test replaces it.
+    """
+
+    def __init__(self, runner: Runner = run_experiment) -> None:
+        self._runner = runner
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._state, self._stage, self._error = IDLE, "", None
+        self._epochs: list[EpochProgress] = []
+        self._started = self._ended = 0.0
+        self._total_epochs = 0
+        self.config: ExperimentConfig | None = None
+        self.series: Series | None = None
+        self.result: ExperimentResult | None = None
+
+    @property
+    def running(self) -> bool:
+        with self._lock:
+            return self._state == RUNNING
+
+    def start(self, config: ExperimentConfig, series: Series) -> None:
+        """Train on ``series`` with a copy of ``config``; refuse while a run is under way."""
+        with self._lock:
+            if self._state == RUNNING:
+                raise JobBusyError(
+                    f"a training is already running (epoch {len(self._epochs)} of "
+                    f"{self._total_epochs}): stop it or wait for it to end"
+                )
+            frozen = ExperimentConfig.from_dict(config.to_dict())
+            self.config, self.series, self.result = frozen, series, None
+            self._state, self._stage, self._error = RUNNING, "starting", None
+            self._epochs, self._total_epochs = [], frozen.epochs
+            self._started, self._ended = time.monotonic(), 0.0
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
+            self._thread.start()
+
+    def stop(self) -> None:
+        """Ask the training to end after the current batch; the epoch so far is kept."""
+        self._stop.set()
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the worker; True when it has ended."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.running
+
+    def snapshot(self) -> JobSnapshot:
+        with self._lock:
+            end = self._ended or time.monotonic()
+            return JobSnapshot(
+                state=self._state,
+                stage=self._stage,
+                total_epochs=self._total_epochs,
+                epochs=tuple(self._epochs),
+                elapsed=end - self._started if self._started else 0.0,
+                stop_requested=self._stop.is_set(),
+                error=self._error,
+            )
+
+    def _work(self) -> None:
+        self._stop.wait(START_DELAY)
+        try:
+            result = self._runner(self.config, series=self.series, progress=self._on_epoch,
+                                  stop=self._stop, on_stage=self._on_stage)
+        except LSTMLabError as exc:
+            self._end(FAILED, error=str(exc))
+        except Exception as exc:  # any other failure: the page shows a message, not a traceback
+            self._end(FAILED, error=f"the training failed unexpectedly: {type(exc).__name__}: {exc}")
+        else:
+            self._end(FINISHED, result=result)
+
+    def _on_stage(self, stage: str) -> None:
+        with self._lock:
+            self._stage = stage
+
+    def _on_epoch(self, progress: EpochProgress) -> None:
+        with self._lock:
+            self._epochs.append(progress)
+
+    def _end(self, state: str, result: ExperimentResult | None = None, error: str | None = None) -> None:
+        with self._lock:
+            self.result, self._error = result, error
+            self._state, self._stage = state, ""
+            self._ended = time.monotonic()

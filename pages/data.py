@@ -1,0 +1,186 @@
+"""Data: generate a series, pick a bundled example or upload a CSV; then split it."""
+
+import math
+
+import streamlit as st
+
+from lstm_core.config import LIMITS
+from lstm_core.csv_loading import DUPLICATE_RULES, MISSING_RULES, CsvPreview
+from lstm_core.errors import DataError
+from lstm_core.examples import EXAMPLES
+from lstm_core.series import GENERATORS, Param
+from ui import plots, state
+from ui.frame import require_entry
+from ui.help import HELP
+from ui.plan import plan, time_axis
+from ui.state import EXAMPLE, GENERATE, MODES, UPLOAD, Upload, bound, config, config_field
+from ui.widgets import next_step, show_problems
+
+PARAM_COLUMNS = 3
+# The upload's cleaning choices: label, SourceConfig field, options, how an option reads.
+CLEANING = (
+    ("Repeated times", "duplicates", DUPLICATE_RULES, str),
+    ("Missing values", "missing", MISSING_RULES, str),
+    ("Resample", "resample", (None, "auto"), {None: "no", "auto": "to the usual step"}.get),
+)
+DAY_ORDER = ("Dates read as", "dayfirst", (None, True, False),
+             {None: "(choose)", True: "day first", False: "month first"}.get)
+
+
+def switch_mode(chosen: str) -> None:
+    if chosen == GENERATE:
+        state.use_generator(config().source.generator)
+    elif chosen == EXAMPLE:
+        state.use_example(next(iter(EXAMPLES)))
+    elif state.upload() is not None:
+        state.use_upload(state.upload())
+    else:
+        st.session_state["data_mode"] = UPLOAD
+
+
+def _number_step(param: Param) -> float:
+    """A tenth of the default's order of magnitude: 0.1 for 1.0, 1 for 50, 0.1 for 0."""
+    magnitude = abs(float(param.default))
+    return 10.0 ** (math.floor(math.log10(magnitude)) - 1) if magnitude else 0.1
+
+
+def param_widget(generator: str, param: Param) -> None:
+    value = (GENERATORS[generator].defaults() | config().source.params)[param.name]
+
+    def put(new: object) -> None:
+        config().source.params[param.name] = new
+
+    options = bound(f"param.{generator}.{param.name}", value, put)
+    label = param.name.replace("_", " ")
+    if param.choices:
+        st.selectbox(label, param.choices, help=param.help, **options)
+    elif param.kind is int:
+        st.number_input(label, min_value=int(param.minimum), max_value=int(param.maximum), step=1,
+                        help=param.help, **options)
+    elif param.kind is float:
+        st.number_input(label, min_value=param.minimum, max_value=param.maximum,
+                        step=_number_step(param), format="%g", help=param.help, **options)
+    else:
+        st.text_input(label, help=param.help, **options)
+
+
+def generate_section() -> None:
+    generator = config().source.generator
+    st.selectbox("Generator", list(GENERATORS), help=HELP["generator"],
+                 format_func=lambda name: f"{name}: {GENERATORS[name].description}",
+                 **bound("generator", generator, state.use_generator))
+    columns = st.columns(PARAM_COLUMNS)
+    for index, param in enumerate(GENERATORS[generator].params):
+        with columns[index % PARAM_COLUMNS]:
+            param_widget(generator, param)
+
+
+def example_section() -> None:
+    current = next((name for name, e in EXAMPLES.items() if str(e.path) == config().source.csv_path),
+                   next(iter(EXAMPLES)))
+    st.selectbox("Example", list(EXAMPLES), format_func=lambda name: EXAMPLES[name].title,
+                 help=HELP["example"], **bound("example", current, state.use_example))
+    example = EXAMPLES[current]
+    st.caption(example.description)
+    applied = ", ".join(f"{k} {v}" for k, v in example.settings.items())
+    st.caption(f"Applied settings that suit it: {applied}.")
+
+
+def take_upload() -> None:
+    """The uploader's callback: keep the file and its suggested columns, or say why not."""
+    file = st.session_state["uploader"]
+    if file is None:
+        state.drop_upload()
+        return
+    try:
+        state.use_upload(Upload(file.name, file.getvalue()))
+    except DataError as exc:
+        st.session_state["upload_error"] = str(exc)
+
+
+def column_pickers(found: CsvPreview) -> None:
+    source = config().source
+    left, middle, right = st.columns(3)
+    with left:
+        st.selectbox("Target column", found.numeric, help=HELP["target"],
+                     **config_field("source.target"))
+    with middle:
+        st.selectbox("Time column", [None, *found.columns], help=HELP["date_col"],
+                     format_func=lambda c: "(none: file order)" if c is None else c,
+                     **config_field("source.date_col"))
+    with right:
+        others = [c for c in found.numeric if c not in (source.target, source.date_col)]
+        source.features = [c for c in source.features if c in others]
+        st.multiselect("Feature columns", others, help=HELP["features"],
+                       **config_field("source.features"))
+
+
+def cleaning_options(found: CsvPreview) -> None:
+    choices = CLEANING + ((DAY_ORDER,) if found.dates_ambiguous else ())
+    with st.expander("Cleaning options", expanded=found.dates_ambiguous):
+        for column, (label, name, options, shown) in zip(st.columns(len(choices)), choices, strict=True):
+            with column:
+                st.selectbox(label, options, format_func=shown, help=HELP[name],
+                             **config_field(f"source.{name}"))
+
+
+def upload_section() -> None:
+    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="uploader", on_change=take_upload,
+                     help=HELP["upload"])
+    error = st.session_state.pop("upload_error", None)
+    if error:
+        show_problems([error])
+    upload = state.upload()
+    if upload is None:
+        st.info("Upload a CSV file with a header row to use your own data.")
+        return
+    found = state.preview(upload)
+    st.text(f"Using {upload.name}: {found.rows:,} rows; " + "; ".join(found.notes))
+    column_pickers(found)
+    cleaning_options(found)
+    with st.expander("First rows of the file"):
+        st.dataframe(found.head, hide_index=True)
+
+
+def split_section(data: state.Dataset) -> None:
+    st.subheader("2. Split into training, validation and test")
+    left, right = st.columns(2)
+    low, high = LIMITS["val_share"]
+    with left:
+        st.slider("Validation share", low, high, step=0.05, format="percent", help=HELP["val_share"],
+                  **config_field("val_share"))
+    low, high = LIMITS["test_share"]
+    with right:
+        st.slider("Test share", low, high, step=0.05, format="percent", help=HELP["test_share"],
+                  **config_field("test_share"))
+    show_problems(p for p in config().problems() if "share" in p)  # the sliders' own problems
+    split = plan(data.series, config())
+    st.plotly_chart(plots.series_figure(time_axis(data.series), data.series.values, data.series.name,
+                                        split))
+
+
+def show_dataset() -> state.Dataset | None:
+    data = state.dataset()
+    if data is None:
+        waiting_for_upload = state.mode() == UPLOAD and state.upload() is None
+        if not waiting_for_upload:
+            show_problems([state.dataset_error() or "the series could not be loaded"])
+        return None
+    report = data.series.report
+    if report is not None:
+        with st.expander("What loading found and did", expanded=bool(report.actions or report.warnings)):
+            st.code("\n".join(report.lines()), language=None, wrap_lines=True)
+    return data
+
+
+require_entry()
+st.title("Data")
+st.caption("Step 1 of 4: choose the series the LSTM will learn, and how it is split.")
+st.subheader("1. Choose a series")
+st.segmented_control("Source", MODES, required=True, help=HELP["source"],
+                     **bound("data_mode_widget", state.mode(), switch_mode))
+{GENERATE: generate_section, EXAMPLE: example_section, UPLOAD: upload_section}[state.mode()]()
+dataset = show_dataset()
+if dataset is not None:
+    split_section(dataset)
+    next_step("model", "Next: shape the model and train it")

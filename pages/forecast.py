@@ -1,0 +1,71 @@
+"""Forecast: the model fed its own predictions, past the end of the data and over the test part."""
+
+import numpy as np
+import streamlit as st
+
+from lstm_core.config import LIMITS
+from lstm_core.experiment import ExperimentResult
+from lstm_core.forecast import forecast_future
+from lstm_core.inspection import NumpyLSTM
+from ui import plots, state
+from ui.frame import require_entry
+from ui.help import HELP
+from ui.plan import forecast_table, future_axis, time_axis
+from ui.state import config_field
+from ui.widgets import next_step
+
+# A slider of 10,000 steps cannot be moved precisely; LIMITS allows such horizons from the CLI.
+SLIDER_MAX = 1000
+
+
+def forecast(result: ExperimentResult, horizon: int) -> np.ndarray:
+    """The rollout for ``horizon`` steps, computed once per trained model and horizon."""
+    if horizon == result.config.horizon:
+        return result.forecast
+    cached = st.session_state.get("forecast")
+    if cached is None or cached[0] is not result or cached[1] != horizon:
+        net = NumpyLSTM.from_model(result.model)
+        cached = (result, horizon, forecast_future(net, result.data, horizon))
+        st.session_state["forecast"] = cached
+    return cached[2]
+
+
+def future_section(result: ExperimentResult) -> None:
+    low, high = LIMITS["horizon"]
+    st.slider("Horizon (steps past the end)", int(low), min(int(high), SLIDER_MAX), help=HELP["horizon"],
+              **config_field("horizon"))
+    horizon = state.config().horizon
+    values = forecast(result, horizon)
+    series = result.data.series
+    st.plotly_chart(plots.forecast_figure(time_axis(series), series.values,
+                                          future_axis(series, horizon), values, series.name))
+    table = forecast_table(series, values)
+    st.download_button("Download the forecast (CSV)", table.to_csv(index=False),
+                       file_name="lstm-lab-forecast.csv", mime="text/csv", icon=":material/download:")
+
+
+def test_span_section(result: ExperimentResult) -> None:
+    st.subheader("How far can it be trusted?")
+    st.caption("The same recursive rollout, started just before the test part and fed only its own "
+               "predictions, against what really happened: how many steps ahead does it stay close? "
+               f"RMSE over the whole test span: {result.test_rollout.rmse:.4g}.")
+    rollout = result.test_rollout
+    x = time_axis(result.data.series)[rollout.times]
+    left, right = st.columns(2)
+    left.plotly_chart(plots.rollout_figure(x, rollout.actual, rollout.predicted, result.data.series.name))
+    right.plotly_chart(plots.horizon_error_figure(rollout.error_by_horizon))
+
+
+require_entry()
+st.title("Forecast")
+st.caption("Step 4 of 4: each step of the forecast feeds on the model's own previous predictions.")
+trained = state.result()
+if trained is not None:
+    future_section(trained)
+    test_span_section(trained)
+elif state.job().running:
+    st.info("A training is running: the forecast will appear here when it ends.",
+            icon=":material/hourglass_top:")
+else:
+    st.info("No model yet: train one first.", icon=":material/info:")
+    next_step("model", "Go to Model & training")

@@ -1,0 +1,157 @@
+"""Model & training: shape the LSTM, see what it will learn from, and train it live."""
+
+import streamlit as st
+
+from lstm_core.config import LIMITS, SCALERS, TRANSFORMS
+from lstm_core.jobs import FAILED, IDLE
+from lstm_core.params import count_params
+from ui import plots, state
+from ui.frame import require_entry
+from ui.help import HELP
+from ui.plan import Plan, plan
+from ui.state import bound, config, config_field
+from ui.widgets import capitalized, duration, live, next_step, plain, sentence, show_problems
+
+
+def whole(name: str) -> dict:
+    """Bounds of a whole-number setting, from the config's LIMITS."""
+    low, high = LIMITS[name]
+    return {"min_value": int(low), "max_value": int(high), "step": 1}
+
+
+def set_layers(count: int) -> None:
+    units = config().units
+    config().units = (units + [units[-1]] * count)[:count]
+
+
+def set_units(layer: int, value: int) -> None:
+    config().units[layer] = value
+
+
+def network_settings() -> None:
+    st.markdown("**Window and network**")
+    st.number_input("Window (steps)", help=HELP["window"], **whole("window"), **config_field("window"))
+    low, high = LIMITS["layers"]
+    st.slider("LSTM layers", int(low), int(high), help=HELP["layers"],
+              **bound("config.layers", len(config().units), set_layers))
+    columns = st.columns(len(config().units))
+    for layer, (column, units) in enumerate(zip(columns, config().units, strict=True)):
+        with column:
+            st.number_input(f"Units, layer {layer + 1}", help=HELP["units"], **whole("units"),
+                            **bound(f"config.units.{layer}", units, lambda v, k=layer: set_units(k, v)))
+    low, high = LIMITS["dropout"]
+    st.slider("Dropout", low, high, step=0.05, help=HELP["dropout"], **config_field("dropout"))
+
+
+def training_settings() -> None:
+    st.markdown("**Training**")
+    st.number_input("Epochs (at most)", help=HELP["epochs"], **whole("epochs"), **config_field("epochs"))
+    st.number_input("Batch size", help=HELP["batch_size"], **whole("batch_size"),
+                    **config_field("batch_size"))
+    low, high = LIMITS["learning_rate"]
+    st.number_input("Learning rate", min_value=low, max_value=high, step=0.0005, format="%g",
+                    help=HELP["learning_rate"], **config_field("learning_rate"))
+    st.number_input("Early-stopping patience (epochs)", help=HELP["patience"], **whole("patience"),
+                    **config_field("patience"))
+    st.number_input("Seed", help=HELP["seed"], **whole("seed"), **config_field("seed"))
+
+
+def preprocessing_settings() -> None:
+    st.markdown("**Preprocessing and baselines**")
+    st.selectbox("Transform", TRANSFORMS, help=HELP["transform"], **config_field("transform"))
+    st.selectbox("Scaler", SCALERS, help=HELP["scaler"], **config_field("scaler"))
+    st.number_input("Season length (0 = detect)", help=HELP["season_length"],
+                    **whole("season_length"), **config_field("season_length"))
+
+
+def live_figures(data: state.Dataset, layout: Plan) -> None:
+    n_features = 1 + len(data.series.feature_names)
+    cards = st.columns(4)
+    cards[0].metric("Parameters", f"{count_params(config().units, n_features):,}",
+                    help="Trainable weights of the LSTM layers and the Dense head.")
+    cards[1].metric("Training windows", f"{layout.train_windows:,}")
+    cards[2].metric("Validation windows", f"{layout.val_windows:,}")
+    cards[3].metric("Test windows", f"{layout.test_windows:,}")
+    window = config().window
+    if layout.problem is None and window < len(data.series):
+        values = data.series.values
+        st.plotly_chart(plots.window_figure(values[:window], values[window]))
+        st.caption(f"The first training window, in the series' own units. The model sees it "
+                   f"transformed ({layout.transform}) and scaled, and slides it one step at a time.")
+
+
+def press_train(data: state.Dataset) -> None:
+    """Train's callback: it runs before the page, so the page already shows the training."""
+    st.session_state["train_refusal"] = state.start_training(data)
+
+
+def train_controls(data: state.Dataset, problems: list[str]) -> None:
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.button("Train", type="primary", icon=":material/play_arrow:", disabled=bool(problems),
+                  on_click=press_train, args=(data,))
+        st.button("Stop", icon=":material/stop:", disabled=not state.job().running,
+                  on_click=lambda: state.job().stop())
+        st.caption("Training runs in the background: you may switch pages meanwhile. "
+                   "Stop keeps the model as trained so far.")
+    refusal = st.session_state.pop("train_refusal", None)
+    if refusal:
+        st.warning(plain(sentence(refusal)), icon=":material/block:")
+
+
+def training_panel() -> None:
+    snap, result = state.snapshot(), state.result()
+    if snap.state == IDLE:
+        st.caption("Press Train to fit the model. The loss curves will grow here, epoch by epoch.")
+        return
+    if snap.running:
+        if snap.epochs:
+            left = f" · at most {duration(snap.eta)} left" if snap.eta is not None else ""
+            text = f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed{left}"
+        else:
+            text = f"{capitalized(snap.stage)}… ({duration(snap.elapsed)})"
+            st.caption("The first training after the server starts loads TensorFlow first: "
+                       "the page may pause for a few seconds.")
+        st.progress(snap.fraction, text=text)
+        if snap.stop_requested:
+            st.caption("Stopping after the current batch…")
+    elif snap.state == FAILED:
+        show_problems([snap.error or "the training failed"])
+    elif result is not None:
+        st.success(f"{sentence(result.training.message)} Test RMSE "
+                   f"**{result.evaluation.test_metrics.rmse:.4g}**, in {duration(snap.elapsed)}.",
+                   icon=":material/check_circle:")
+    if snap.epochs:
+        log_scale = st.toggle("Logarithmic loss axis", value=True, key="log_scale", help=HELP["log_scale"])
+        st.plotly_chart(plots.loss_figure(snap.epochs, log_scale, snap.best_epoch))
+    if result is not None and not snap.running:
+        next_step("results", "See the results")
+        next_step("forecast", "See the forecast")
+
+
+def page(data: state.Dataset) -> None:
+    layout = plan(data.series, config())
+    problems = config().problems() + ([layout.problem] if layout.problem else [])
+    train_controls(data, problems)
+    show_problems(problems)
+    live(training_panel)
+    st.divider()
+    st.subheader("Settings")
+    for column, settings in zip(st.columns(3, gap="large"),
+                                (network_settings, training_settings, preprocessing_settings),
+                                strict=True):
+        with column:
+            settings()
+    st.subheader("What the model will see")
+    live_figures(data, layout)
+
+
+require_entry()
+st.title("Model & training")
+st.caption("Step 2 of 4: every knob says what it does; the defaults train a good model on the "
+           "default series in well under a minute.")
+dataset = state.dataset()
+if dataset is None:
+    st.info("Choose a usable series on the Data page first.")
+    next_step("data", "Go to the Data page")
+else:
+    page(dataset)

@@ -1,0 +1,181 @@
+"""The running app in a real Chromium: load, train on the defaults, read the results, forecast.
+
+Needs Debian's chromium at /usr/bin/chromium (``.ci/run`` installs it); Playwright drives it
+and never downloads a browser of its own. Screenshots and the measured timings go to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+SERVER_START_TIMEOUT = 60
+TRAINING_TIMEOUT_MS = 120_000
+
+pytestmark = pytest.mark.browser
+
+
+@dataclass
+class Server:
+    url: str
+    seconds_to_healthy: float
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with status {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
+                if reply.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    """A fresh ``streamlit run app.py`` on a free port, stopped after the test."""
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+    log = (tmp_path / "streamlit.log").open("w")
+    started = time.monotonic()
+    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        _wait_healthy(url, process)
+        yield Server(url, time.monotonic() - started)
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _shoot(page: Page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    page.wait_for_timeout(1500)  # charts and tables redraw at the new size
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def _assert_no_warning_or_error(page: Page) -> None:
+    """No exception box, no error or warning alert, no deprecation notice on the page."""
+    for test_id in ("stException", "stAlertContentError", "stAlertContentWarning"):
+        assert page.get_by_test_id(test_id).count() == 0, f"{test_id} shown"
+    assert "deprecat" not in page.inner_text("body").lower()
+
+
+def _open(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for()
+
+
+def test_default_flow_from_data_to_forecast(server: Server, page: Page) -> None:
+    started = time.monotonic()
+    page.goto(server.url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    first_page = time.monotonic() - started
+    _shoot(page, "01-data")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Model & training")  # click 1
+    page.get_by_text("What the model will see").wait_for()
+    _shoot(page, "02-model")
+    _assert_no_warning_or_error(page)
+
+    clicked = time.monotonic()
+    page.get_by_role("button", name=re.compile(r"Train$")).click()  # click 2
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Training", exact=False).first.wait_for()
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    training = time.monotonic() - clicked
+    page.get_by_text("Loss by epoch").first.wait_for()
+    rmse = float(re.search(r"test RMSE ([0-9.]+)", sidebar.inner_text()).group(1))
+    _shoot(page, "03-trained")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Results")
+    page.get_by_text("Actual vs predicted").first.wait_for()
+    _shoot(page, "04-results")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Forecast")  # click 3: a forecast on the default data in three clicks
+    page.get_by_text("Recursive forecast past the end").first.wait_for()
+    _shoot(page, "05-forecast")
+    _assert_no_warning_or_error(page)
+
+    figures = {"server_start_to_healthy_s": round(server.seconds_to_healthy, 2),
+               "first_page_s": round(first_page, 2), "train_click_to_trained_s": round(training, 2),
+               "test_rmse": rmse}
+    (ARTIFACTS / "browser-timings.json").write_text(json.dumps(figures, indent=2))
+    print(figures)
+    assert rmse < 0.15, "the default model should predict the default sine near its noise level (0.1)"
+    assert training < 30
+
+
+def test_a_deep_link_right_after_start_gets_the_whole_app(server: Server, page: Page) -> None:
+    """The first request of a fresh server asks for a page, not the root (see ui/frame.py)."""
+    page.goto(f"{server.url}/forecast")
+    page.get_by_test_id("stSidebar").get_by_role("heading", name="Dataset").wait_for()
+    nav = page.get_by_test_id("stSidebarNav")
+    assert nav.get_by_role("link", name="Model & training").count() == 1
+    assert nav.get_by_role("link", name="app").count() == 0
+    _assert_no_warning_or_error(page)

@@ -1,0 +1,196 @@
+"""Every chart of the app, each built by one function from plain arrays: easy to test, no Streamlit.
+
+Charts are large and readable on a projector: big fonts, few colours, the same colour for
+the same thing on every page (actual data, train fit, test predictions, forecast).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+import numpy as np
+import plotly.graph_objects as go
+
+from lstm_core.evaluation import Evaluation
+
+from .plan import Axis, Plan
+
+if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
+    from lstm_core.training import EpochProgress
+
+FONT_SIZE = 16
+HEIGHT = 440
+SMALL_HEIGHT = 340
+# Above this many points a line is drawn with WebGL, which stays fast where SVG crawls.
+WEBGL_POINTS = 5000
+
+ACTUAL = "#5b6b7d"
+TRAIN_FIT = "#2a9d8f"
+PREDICTED = "#e76f51"
+VALIDATION = "#e9c46a"
+FORECAST = "#8e44ad"
+REGIONS = (("train", TRAIN_FIT, 0.07), ("validation", VALIDATION, 0.16), ("test", PREDICTED, 0.09))
+
+
+def _line(x: Axis | Sequence, y: np.ndarray, name: str, color: str, **style) -> go.Scatter:
+    kind = go.Scattergl if len(y) > WEBGL_POINTS else go.Scatter
+    return kind(x=x, y=y, name=name, mode=style.pop("mode", "lines"),
+                line={"color": color, "width": style.pop("width", 2), **style.pop("line", {})},
+                **style)
+
+
+def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
+            height: int = HEIGHT) -> go.Figure:
+    axis = {"tickfont": {"size": FONT_SIZE}, "title_font": {"size": FONT_SIZE}}
+    with_legend = fig.layout.showlegend is not False and len(fig.data) > 1
+    fig.update_layout(
+        title={"text": title, "font": {"size": FONT_SIZE + 4}},
+        font={"size": FONT_SIZE},
+        height=height,
+        # The title on the first line, the legend on the second, whatever the chart's width.
+        margin={"l": 10, "r": 10, "t": 100 if with_legend else 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0,
+                "font": {"size": FONT_SIZE}},
+        hoverlabel={"font": {"size": FONT_SIZE}},
+        hovermode="x unified",
+    )
+    fig.update_xaxes(title_text=x_title, **axis)
+    fig.update_yaxes(title_text=y_title, **axis)
+    return fig
+
+
+def _shade_regions(fig: go.Figure, x: Axis, plan: Plan) -> None:
+    """Tint the train, validation and test parts and name each at the top."""
+    bounds = (0, plan.train_end, plan.test_start, plan.length - 1)
+    for (name, color, opacity), start, end in zip(REGIONS, bounds[:-1], bounds[1:], strict=True):
+        if end <= start:
+            continue
+        fig.add_vrect(x0=x[start], x1=x[end], fillcolor=color, opacity=opacity, line_width=0,
+                      annotation_text=name, annotation_position="top left",
+                      annotation_font_size=FONT_SIZE - 2)
+
+
+def series_figure(x: Axis, values: np.ndarray, name: str, plan: Plan | None = None) -> go.Figure:
+    """The series, with its train / validation / test parts shaded when ``plan`` is given."""
+    fig = go.Figure(_line(x, values, name, ACTUAL, width=1.5))
+    if plan is not None:
+        _shade_regions(fig, x, plan)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, f"{len(values)} samples", "time", name)
+
+
+def window_figure(inputs: np.ndarray, target: float) -> go.Figure:
+    """One training example: the ``len(inputs)`` steps the model reads and the value it must predict."""
+    window = len(inputs)
+    steps = np.arange(-window, 0)
+    fig = go.Figure([
+        _line(steps, inputs, f"inputs: {window} steps (t-{window} .. t-1)", ACTUAL,
+              mode="lines+markers" if window <= 60 else "lines", marker={"size": 6}),
+        go.Scatter(x=[0], y=[target], name="target: the value at t", mode="markers",
+                   marker={"color": PREDICTED, "size": 16, "symbol": "star"}),
+    ])
+    fig.add_vrect(x0=-window - 0.5, x1=-0.5, fillcolor=ACTUAL, opacity=0.07, line_width=0)
+    return _layout(fig, "One window: inputs → target", "step relative to the target (t = 0)",
+                   "value", SMALL_HEIGHT)
+
+
+def loss_figure(epochs: Sequence[EpochProgress], log_scale: bool, best_epoch: int | None) -> go.Figure:
+    """Training and validation loss by epoch, the best epoch marked."""
+    numbers = [e.epoch for e in epochs]
+    fig = go.Figure(_line(numbers, np.array([e.loss for e in epochs]), "training loss", TRAIN_FIT,
+                          mode="lines+markers"))
+    val_loss = [e.val_loss for e in epochs]
+    if any(v is not None for v in val_loss):
+        fig.add_trace(_line(numbers, np.array(val_loss, dtype=float), "validation loss",
+                            PREDICTED, mode="lines+markers"))
+    if best_epoch is not None:
+        fig.add_vline(x=best_epoch, line_dash="dash", line_color=ACTUAL,
+                      annotation_text=f"best epoch {best_epoch}", annotation_position="top right")
+    if log_scale:  # label 1, 2 and 5 of each decade rather than every digit
+        fig.update_yaxes(type="log", dtick="D2")
+    return _layout(fig, "Loss by epoch (mean squared error, scaled data)", "epoch", "loss")
+
+
+def fit_figure(x: Axis, values: np.ndarray, evaluation: Evaluation, plan: Plan, name: str) -> go.Figure:
+    """Actual values against the one-step predictions: the fit on training, the test predictions."""
+    fig = go.Figure([
+        _line(x, values, "actual", ACTUAL, width=1.5),
+        _line(x[evaluation.train_times], evaluation.train_predictions, "fit on training windows",
+              TRAIN_FIT, width=1.5),
+        _line(x[evaluation.test_times], evaluation.test_predictions, "test predictions (one step)",
+              PREDICTED),
+    ])
+    _shade_regions(fig, x, plan)
+    fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
+    return _layout(fig, "Actual vs predicted, one step ahead", "time", name, HEIGHT + 60)
+
+
+def residual_figure(x: Axis, residuals: np.ndarray) -> go.Figure:
+    fig = go.Figure(_line(x, residuals, "residual", PREDICTED, mode="lines+markers",
+                          marker={"size": 4}))
+    fig.add_hline(y=0, line_color=ACTUAL)
+    fig.update_layout(showlegend=False)
+    return _layout(fig, "Test residuals over time (actual − predicted)", "time", "residual",
+                   SMALL_HEIGHT)
+
+
+def residual_histogram(residuals: np.ndarray) -> go.Figure:
+    fig = go.Figure(go.Histogram(x=residuals, marker_color=PREDICTED, nbinsx=40, name="residuals"))
+    fig.add_vline(x=0, line_color=ACTUAL)
+    fig.update_layout(showlegend=False, bargap=0.05)
+    return _layout(fig, "Distribution of test residuals", "residual", "count", SMALL_HEIGHT)
+
+
+def rmse_figure(train_rmse: float, test_rmse: float, baselines: dict[str, float]) -> go.Figure:
+    """The LSTM's train and test RMSE beside the baselines' test RMSE."""
+    names = ["LSTM (train)", "LSTM (test)", *[f"{n} (test)" for n in baselines]]
+    values = [train_rmse, test_rmse, *baselines.values()]
+    colors = [TRAIN_FIT, PREDICTED, *[ACTUAL] * len(baselines)]
+    fig = go.Figure(go.Bar(x=names, y=values, marker_color=colors, text=[f"{v:.4g}" for v in values],
+                           textposition="outside", cliponaxis=False))
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return _layout(fig, "RMSE: training vs test, and the baselines", "", "RMSE", SMALL_HEIGHT)
+
+
+def forecast_figure(x: Axis, values: np.ndarray, x_future: Axis, forecast: np.ndarray,
+                    name: str) -> go.Figure:
+    """The series followed by its recursive forecast, joined at the last known value.
+
+    The view opens on the end of the series (three horizons of history, at least 200 steps);
+    zooming out shows all of it.
+    """
+    joined_x = [x[-1], *list(x_future)]
+    fig = go.Figure([
+        _line(x, values, "actual", ACTUAL, width=1.5),
+        _line(joined_x, np.concatenate([[values[-1]], forecast]), f"forecast ({len(forecast)} steps)",
+              FORECAST, width=3),
+    ])
+    fig.add_vline(x=x[-1], line_dash="dot", line_color=ACTUAL)
+    history = min(len(x), max(3 * len(forecast), 200))
+    fig.update_xaxes(range=[x[-history], joined_x[-1]])
+    return _layout(fig, "Recursive forecast past the end of the data", "time", name)
+
+
+def rollout_figure(x: Axis, actual: np.ndarray, predicted: np.ndarray, name: str) -> go.Figure:
+    """A rollout over the test span (fed only its own outputs) against what really happened."""
+    fig = go.Figure([
+        _line(x, actual, "actual", ACTUAL, width=1.5),
+        _line(x, predicted, "rollout from the start of the test part", FORECAST, width=2.5),
+    ])
+    return _layout(fig, "Rollout over the test part vs the truth", "time", name, SMALL_HEIGHT + 40)
+
+
+def horizon_error_figure(errors: np.ndarray) -> go.Figure:
+    """Absolute error of the test rollout at each number of steps ahead, and the RMSE up to there.
+
+    The single errors are noisy; the running RMSE shows the trend a person is asking about.
+    """
+    steps = np.arange(1, len(errors) + 1)
+    running_rmse = np.sqrt(np.cumsum(np.asarray(errors) ** 2) / steps)
+    fig = go.Figure([
+        _line(steps, errors, "absolute error at that step", ACTUAL, width=1, mode="lines"),
+        _line(steps, running_rmse, "RMSE up to that step", FORECAST, width=3),
+    ])
+    return _layout(fig, "How the error grows with the horizon", "steps ahead", "error",
+                   SMALL_HEIGHT + 40)

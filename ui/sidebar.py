@@ -1,0 +1,46 @@
+"""The sidebar on every page: the current dataset, the model's state, and whether results are stale."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lstm_core.jobs import FAILED
+
+from . import state
+from .widgets import duration, live, plain, sentence
+
+
+def render() -> None:
+    with st.sidebar:
+        st.subheader("Dataset")
+        _dataset()
+        st.subheader("Model")
+        live(_model)
+
+
+def _dataset() -> None:
+    data = state.dataset()
+    if data is None:
+        st.caption("no usable series yet: see the Data page")
+        return
+    st.text(f"{data.label}\n{len(data.series)} samples")
+
+
+def _model() -> None:
+    snap, result = state.snapshot(), state.result()
+    if snap.running:
+        doing = f"epoch {snap.epoch} of {snap.total_epochs}" if snap.epochs else f"{snap.stage}…"
+        st.markdown(f"**Training**: {doing}")
+        st.progress(snap.fraction)
+    elif snap.state == FAILED:
+        st.markdown("**Training failed**")
+        st.caption(plain(sentence(snap.error or "")))
+    elif result is None:
+        st.markdown("**Untrained**")
+        st.caption("Set up the model and press Train on the Model & training page.")
+    else:
+        st.markdown(f"**Trained**: test RMSE **{result.evaluation.test_metrics.rmse:.4g}**")
+        st.caption(sentence(result.training.message) + f" Fit in {duration(result.training.fit_seconds)}.")
+        if state.stale():
+            st.badge("results are stale", icon=":material/history:", color="orange")
+            st.caption("The data or a setting changed since this training: train again to update.")

@@ -1,0 +1,76 @@
+"""Small display helpers the pages share: messages, live panels, links to the next step."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+import streamlit as st
+
+from . import state
+
+# How often a panel that shows a running training redraws itself.
+POLL_SECONDS = 0.5
+
+PAGES = {
+    "data": "pages/data.py",
+    "model": "pages/model.py",
+    "results": "pages/results.py",
+    "forecast": "pages/forecast.py",
+}
+
+
+_MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def plain(text: str) -> str:
+    """``text`` escaped so that Markdown shows it literally: no link, image, emphasis or HTML.
+
+    Streamlit renders alerts and captions as Markdown; messages that quote a column or a file
+    name go through here (CommonMark lets a backslash escape any ASCII punctuation).
+    """
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+
+
+def capitalized(text: str) -> str:
+    text = text.strip()
+    return text[:1].upper() + text[1:]
+
+
+def sentence(message: str) -> str:
+    """A library message ("the window is too long ...") as a sentence for the page."""
+    message = capitalized(message)
+    return message if not message or message.endswith((".", "!", "?")) else message + "."
+
+
+def show_problems(problems: Iterable[str]) -> None:
+    """Each problem as its own error box, in plain text: messages may quote column names."""
+    for problem in problems:
+        st.error(plain(sentence(problem)), icon=":material/error:")
+
+
+def live(render: Callable[[], None]) -> None:
+    """Draw ``render`` now and, while a training runs, again every POLL_SECONDS.
+
+    When the training ends, the whole app reruns once, so every panel (the sidebar, the
+    buttons) shows the finished state and the polling stops.
+    """
+    polling = state.job().running
+
+    @st.fragment(run_every=POLL_SECONDS if polling else None)
+    def panel() -> None:
+        if polling and not state.job().running:
+            st.rerun()
+        render()
+
+    panel()
+
+
+def next_step(page: str, label: str) -> None:
+    st.page_link(PAGES[page], label=label, icon=":material/arrow_forward:")
+
+
+def duration(seconds: float) -> str:
+    """Seconds as "42 s" or "3 min 05 s"."""
+    seconds = round(seconds)
+    return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
