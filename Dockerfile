@@ -12,7 +12,7 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
-COPY app.py ./
+COPY app.py serve.py ./
 COPY lstm_core/ lstm_core/
 COPY pages/ pages/
 COPY ui/ ui/
@@ -25,4 +25,4 @@ EXPOSE 8501
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://localhost:8501/_stcore/health', timeout=4)"]
 
-ENTRYPOINT ["streamlit", "run", "app.py", "--server.port", "8501", "--server.address", "0.0.0.0", "--server.headless", "true"]
+ENTRYPOINT ["python", "serve.py", "--server.port", "8501", "--server.address", "0.0.0.0", "--server.headless", "true"]

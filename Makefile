@@ -22,7 +22,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt $(VENV)/.runtime-i
 	touch $@
 
 run: $(VENV)/.runtime-installed
-	$(BIN)/streamlit run app.py --server.port $(PORT) --server.headless true
+	$(BIN)/python serve.py --server.port $(PORT) --server.headless true
 
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check .
@@ -30,8 +30,8 @@ lint: $(VENV)/.dev-installed
 test: lint
 	$(BIN)/python -m pytest
 
-bench: $(VENV)/.runtime-installed
-	@for script in benchmarks/*.py; do $(BIN)/python $$script || exit 1; done
+bench: $(VENV)/.dev-installed
+	@for script in benchmarks/*.py; do PYTHONPATH=. $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

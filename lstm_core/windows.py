@@ -10,14 +10,17 @@ a training label or shapes the scaler.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 from .config import ExperimentConfig
 from .errors import ConfigError
 from .series import Series
 from .transforms import Transform, make_transform
+
+if TYPE_CHECKING:
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 MIN_TRAIN_WINDOWS = 10
 
@@ -53,6 +56,9 @@ class Split:
 
 
 def make_scaler(name: str) -> MinMaxScaler | StandardScaler:
+    # imported here: scikit-learn takes a second to import, and the first page needs none of it
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
     return MinMaxScaler() if name == "minmax" else StandardScaler()
 
 
@@ -98,17 +104,11 @@ class WindowedData:
         return self.split.val_end + self.transform.offset
 
     def unscale_target(self, scaled_target: np.ndarray) -> np.ndarray:
-        """Scaled model outputs back to the transformed target's units."""
-        column = 0
-        if isinstance(self.scaler, MinMaxScaler):
-            return (np.asarray(scaled_target) - self.scaler.min_[column]) / self.scaler.scale_[column]
-        return np.asarray(scaled_target) * self.scaler.scale_[column] + self.scaler.mean_[column]
-
-    def scale_target(self, target: np.ndarray) -> np.ndarray:
-        column = 0
-        if isinstance(self.scaler, MinMaxScaler):
-            return np.asarray(target) * self.scaler.scale_[column] + self.scaler.min_[column]
-        return (np.asarray(target) - self.scaler.mean_[column]) / self.scaler.scale_[column]
+        """Scaled model outputs back to the transformed target's units (any array shape)."""
+        scaled = np.asarray(scaled_target, dtype=np.float64)
+        columns = np.zeros((scaled.size, self.n_features))
+        columns[:, 0] = scaled.reshape(-1)
+        return self.scaler.inverse_transform(columns)[:, 0].reshape(scaled.shape)
 
     def to_levels(self, scaled_pred: np.ndarray, times: np.ndarray) -> np.ndarray:
         """One-step predictions (scaled) for labels at ``times`` back to original units."""

@@ -10,75 +10,28 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
+from tests.app_server import CHROMIUM, ROOT, Server, launch_chromium, running_app
+
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-SERVER_START_TIMEOUT = 60
 TRAINING_TIMEOUT_MS = 120_000
 
 pytestmark = pytest.mark.browser
 
 
-@dataclass
-class Server:
-    url: str
-    seconds_to_healthy: float
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"streamlit exited with status {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
-                if reply.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.1)
-    raise TimeoutError("streamlit did not become healthy")
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[Server]:
-    """A fresh ``streamlit run app.py`` on a free port, stopped after the test."""
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    log = (tmp_path / "streamlit.log").open("w")
-    started = time.monotonic()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        _wait_healthy(url, process)
-        yield Server(url, time.monotonic() - started)
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with running_app(tmp_path / "streamlit.log") as running:
+        yield running
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +44,7 @@ def browser() -> Iterator[Browser]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        launched = launch_chromium(playwright)
         yield launched
         launched.close()
 

@@ -34,10 +34,11 @@ def test_installs_the_pinned_requirements_that_make_run_installs():
 
 
 def test_starts_the_same_entry_point_as_make_run():
-    makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"streamlit run app\.py", makefile)
+    run_recipe = re.search(r"^run:.*\n\t(.*)$", (ROOT / "Makefile").read_text(), re.M).group(1)
+    assert re.match(r"\$\(BIN\)/python serve\.py ", run_recipe)
     entry = re.search(r"^ENTRYPOINT (\[.*\])$", DOCKERFILE, re.M)
-    assert entry and '"streamlit", "run", "app.py"' in entry.group(1)
+    assert entry and entry.group(1).startswith('["python", "serve.py"')
+    assert "COPY app.py serve.py ./" in DOCKERFILE
 
 
 def test_follows_streamlit_deployment_conventions():
