@@ -5,7 +5,7 @@ import streamlit as st
 
 from lstm_core.config import LIMITS
 from lstm_core.experiment import ExperimentResult
-from lstm_core.forecast import forecast_future
+from lstm_core.forecast import ForecastBand, forecast_band, forecast_future
 from lstm_core.inspection import NumpyLSTM
 from ui import plots, state
 from ui.frame import require_entry
@@ -30,6 +30,30 @@ def forecast(result: ExperimentResult, horizon: int) -> np.ndarray:
     return cached[2]
 
 
+BAND_PATHS = 100
+
+
+def band(result: ExperimentResult, horizon: int) -> ForecastBand:
+    """The Monte-Carlo-dropout band, computed once per trained model and horizon."""
+    cached = st.session_state.get("forecast_band")
+    if cached is None or cached[0] is not result or cached[1] != horizon:
+        with st.spinner(f"Running {BAND_PATHS} forecasts with dropout on..."):
+            net = NumpyLSTM.from_model(result.model)
+            computed = forecast_band(net, result.data, horizon, paths=BAND_PATHS, seed=result.config.seed)
+        cached = st.session_state["forecast_band"] = (result, horizon, computed)
+    return cached[2]
+
+
+def band_choice(result: ExperimentResult, horizon: int) -> ForecastBand | None:
+    if result.config.dropout <= 0:
+        st.caption("Train with dropout above 0 to see how uncertain the forecast is: the model then "
+                   "gives a band of forecasts instead of one line.")
+        return None
+    if st.toggle("Uncertainty band (Monte-Carlo dropout)", value=True, help=HELP["band"]):
+        return band(result, horizon)
+    return None
+
+
 def future_section(result: ExperimentResult) -> None:
     low, high = LIMITS["horizon"]
     st.slider("Horizon (steps past the end)", int(low), min(int(high), SLIDER_MAX), help=HELP["horizon"],
@@ -37,8 +61,9 @@ def future_section(result: ExperimentResult) -> None:
     horizon = state.config().horizon
     values = forecast(result, horizon)
     series = result.data.series
+    spread = band_choice(result, horizon)
     st.plotly_chart(plots.forecast_figure(time_axis(series), series.values,
-                                          future_axis(series, horizon), values, series.name))
+                                          future_axis(series, horizon), values, series.name, spread))
     table = forecast_table(series, values)
     st.download_button("Download the forecast (CSV)", table.to_csv(index=False),
                        file_name="lstm-lab-forecast.csv", mime="text/csv", icon=":material/download:")

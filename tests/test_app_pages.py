@@ -322,3 +322,28 @@ def test_an_example_with_dates_trains_and_forecasts_on_its_calendar(app: AppTest
     healthy(open_page(app, "results"))
     healthy(open_page(app, "forecast"))
     assert [b.label for b in app.get("download_button")] == ["Download the forecast (CSV)"]
+
+
+def test_a_model_with_dropout_gets_an_uncertainty_band(app: AppTest) -> None:
+    tiny_model(app)
+    app.slider(key="config.dropout").set_value(0.2).run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    healthy(open_page(app, "forecast"))
+    band = app.session_state["forecast_band"][2]
+    assert band.paths == 100 and len(band.median) == app.session_state["config"].horizon
+    assert (band.upper_95 - band.lower_95 > 0).all()
+    spec = app.get("plotly_chart")[0].proto.spec
+    assert "95% of dropout rollouts" in spec and "80% of dropout rollouts" in spec
+    app.toggle[0].set_value(False).run()
+    healthy(app)
+    assert "dropout rollouts" not in app.get("plotly_chart")[0].proto.spec
+
+
+def test_without_dropout_the_forecast_page_says_how_to_get_a_band(app: AppTest) -> None:
+    tiny_model(app)
+    train_button(app).click().run()
+    wait_for_training(app)
+    healthy(open_page(app, "forecast"))
+    assert any("Train with dropout above 0" in c.value for c in app.caption)
+    assert "dropout rollouts" not in app.get("plotly_chart")[0].proto.spec

@@ -64,6 +64,9 @@ HELP: dict[str, str] = {
     "smape": "Symmetric percentage error, 0 to 200%: stays finite near zero.",
     "mase": "Mean absolute error divided by the naive forecast's error on the training part: "
             "below 1 beats the naive forecast.",
+    "band": "The model is run 100 times with its dropout left on, each run dropping other "
+            "units: the shaded areas hold 80% and 95% of those forecasts. A wide band means the "
+            "model is unsure; it does not cover errors the model makes every time.",
     "horizon": "How many steps past the end of the data to forecast. Each step feeds on the "
                "model's own previous predictions, so errors compound with the horizon.",
 }

@@ -17,6 +17,7 @@ from lstm_core.evaluation import Evaluation
 from .plan import Axis, Plan
 
 if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
+    from lstm_core.forecast import ForecastBand
     from lstm_core.training import EpochProgress
 
 FONT_SIZE = 16
@@ -153,19 +154,30 @@ def rmse_figure(train_rmse: float, test_rmse: float, baselines: dict[str, float]
     return _layout(fig, "RMSE: training vs test, and the baselines", "", "RMSE", SMALL_HEIGHT)
 
 
+def _band(x: Sequence, lower: np.ndarray, upper: np.ndarray, name: str, opacity: float) -> go.Scatter:
+    """A shaded area between ``lower`` and ``upper``, drawn as one closed outline."""
+    return go.Scatter(x=[*x, *x[::-1]], y=np.concatenate([upper, lower[::-1]]), name=name,
+                      fill="toself", fillcolor=FORECAST, opacity=opacity, line={"width": 0},
+                      hoverinfo="skip")
+
+
 def forecast_figure(x: Axis, values: np.ndarray, x_future: Axis, forecast: np.ndarray,
-                    name: str) -> go.Figure:
+                    name: str, band: ForecastBand | None = None) -> go.Figure:
     """The series followed by its recursive forecast, joined at the last known value.
 
-    The view opens on the end of the series (three horizons of history, at least 200 steps);
-    zooming out shows all of it.
+    With ``band``, the 95% and 80% ranges of the Monte-Carlo-dropout rollouts are shaded
+    around the forecast. The view opens on the end of the series (three horizons of
+    history, at least 200 steps); zooming out shows all of it.
     """
     joined_x = [x[-1], *list(x_future)]
-    fig = go.Figure([
-        _line(x, values, "actual", ACTUAL, width=1.5),
-        _line(joined_x, np.concatenate([[values[-1]], forecast]), f"forecast ({len(forecast)} steps)",
-              FORECAST, width=3),
-    ])
+    traces = [_line(x, values, "actual", ACTUAL, width=1.5)]
+    if band is not None:
+        future = list(x_future)
+        traces += [_band(future, band.lower_95, band.upper_95, "95% of dropout rollouts", 0.15),
+                   _band(future, band.lower_80, band.upper_80, "80% of dropout rollouts", 0.3)]
+    traces.append(_line(joined_x, np.concatenate([[values[-1]], forecast]),
+                        f"forecast ({len(forecast)} steps)", FORECAST, width=3))
+    fig = go.Figure(traces)
     fig.add_vline(x=x[-1], line_dash="dot", line_color=ACTUAL)
     history = min(len(x), max(3 * len(forecast), 200))
     fig.update_xaxes(range=[x[-history], joined_x[-1]])
