@@ -12,7 +12,7 @@ from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import forecast_table, future_axis, time_axis
 from ui.state import config_field
-from ui.widgets import next_step
+from ui.widgets import trained_result
 
 # A slider of 10,000 steps cannot be moved precisely; LIMITS allows such horizons from the CLI.
 SLIDER_MAX = 1000
@@ -84,13 +84,7 @@ def test_span_section(result: ExperimentResult) -> None:
 require_entry()
 st.title("Forecast")
 st.caption("Step 4 of 4: each step of the forecast feeds on the model's own previous predictions.")
-trained = state.result()
+trained = trained_result("the forecast")
 if trained is not None:
     future_section(trained)
     test_span_section(trained)
-elif state.job().running:
-    st.info("A training is running: the forecast will appear here when it ends.",
-            icon=":material/hourglass_top:")
-else:
-    st.info("No model yet: train one first.", icon=":material/info:")
-    next_step("model", "Go to Model & training")

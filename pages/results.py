@@ -11,7 +11,7 @@ from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import plan, time_axis
-from ui.widgets import duration, next_step, sentence
+from ui.widgets import duration, next_step, sentence, trained_result
 
 METRICS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE"), ("smape", "sMAPE"), ("mase", "MASE"))
 PERCENT_METRICS = ("mape", "smape")
@@ -115,12 +115,6 @@ require_entry()
 st.title("Results")
 st.caption("Step 3 of 4: one-step-ahead predictions on data the model never saw, scored in the "
            "series' own units next to simple baselines.")
-trained = state.result()
+trained = trained_result("its results")
 if trained is not None:
     page(trained)
-elif state.job().running:
-    st.info("A training is running: its results will appear here when it ends.",
-            icon=":material/hourglass_top:")
-else:
-    st.info("No model yet: train one first.", icon=":material/info:")
-    next_step("model", "Go to Model & training")

@@ -74,3 +74,19 @@ def duration(seconds: float) -> str:
     """Seconds as "42 s" or "3 min 05 s"."""
     seconds = round(seconds)
     return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def trained_result(what: str):
+    """The session's trained result, or None after saying why there is none yet.
+
+    ``what`` names what the page will show, e.g. "its results" or "the forecast".
+    """
+    trained = state.result()
+    if trained is None:
+        if state.job().running:
+            st.info(f"A training is running: {what} will appear here when it ends.",
+                    icon=":material/hourglass_top:")
+        else:
+            st.info("No model yet: train one first.", icon=":material/info:")
+            next_step("model", "Go to Model & training")
+    return trained
