@@ -142,7 +142,7 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     matrix = series.matrix()[transform.offset:].copy()
     matrix[:, 0] = z
     split = Split.of(len(matrix), config.val_share, config.test_share)
-    _check_fits(split, window, len(series))
+    check_fits(split, window, len(series))
 
     scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])
     scaled = scaler.transform(matrix)
@@ -162,7 +162,8 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     )
 
 
-def _check_fits(split: Split, window: int, length: int) -> None:
+def check_fits(split: Split, window: int, length: int) -> None:
+    """Refuse a window too long for the training part, or a test part too small to score."""
     train_rows = split.train_end
     if train_rows - window < MIN_TRAIN_WINDOWS:
         longest = train_rows - MIN_TRAIN_WINDOWS

@@ -16,7 +16,7 @@ from lstm_core.config import ExperimentConfig
 from lstm_core.errors import ConfigError
 from lstm_core.series import Series
 from lstm_core.transforms import make_transform
-from lstm_core.windows import Split, _check_fits  # the same check prepare() makes
+from lstm_core.windows import Split, check_fits
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def plan(series: Series, config: ExperimentConfig) -> Plan:
     rows = n - transform.offset
     split = Split.of(rows, config.val_share, config.test_share)
     try:
-        _check_fits(split, window, n)
+        check_fits(split, window, n)
         problem = None
     except ConfigError as exc:
         problem = str(exc)
