@@ -137,3 +137,25 @@ class NumpyLSTM:
                 keep = rng.random(x.shape) >= self.dropout
                 x = x * keep / (1.0 - self.dropout)
         return (x @ self.head_kernel + self.head_bias)[:, 0]
+
+
+def keras_difference(model, window: np.ndarray, traces: list[GateTrace]) -> float:
+    """The largest gap between ``traces`` and what Keras' own LSTM layers compute on ``window``.
+
+    Each layer of ``model`` is copied into a Keras LSTM that also returns its states, and run
+    on the previous layer's h sequence: the gap covers every h and the final c of every layer.
+    """
+    from .backend import keras
+
+    lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]
+    inputs = np.asarray(window, dtype=np.float32)[None]
+    worst = 0.0
+    for layer, trace in zip(lstms, traces, strict=True):
+        probe = keras.layers.LSTM(layer.units, return_sequences=True, return_state=True)
+        probe.build(inputs.shape)
+        probe.set_weights(layer.get_weights())
+        sequence, _, final_c = (np.asarray(part) for part in probe(inputs))
+        worst = max(worst, float(np.abs(trace.hidden - sequence).max()),
+                    float(np.abs(trace.cell[:, -1] - final_c).max()))
+        inputs = sequence
+    return worst

@@ -1,10 +1,11 @@
 """A training that runs in a background thread while a page (or anything else) reads its progress.
 
 The worker never touches a user interface: it runs :func:`lstm_core.experiment.run_experiment`
-and publishes what happens (the current stage, one :class:`EpochProgress` per epoch, the
-result or the error message) into the job, behind a lock. A reader takes a consistent
-:class:`JobSnapshot` whenever it likes; :meth:`TrainingJob.stop` asks the training to end
-within the current epoch, keeping the model and the history so far.
+(or any other training handed to :meth:`TrainingJob.start_work`) and publishes what happens (the
+current stage, one :class:`EpochProgress` per epoch, the result or the error message) into the
+job, behind a lock. A reader takes a consistent :class:`JobSnapshot` whenever it likes;
+:meth:`TrainingJob.stop` asks the training to end within the current epoch, keeping the model and
+the history so far.
 
 Importing this module does not import TensorFlow: the worker imports it when it builds the model.
 """
@@ -16,7 +17,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from .config import ExperimentConfig
 from .errors import LSTMLabError
@@ -32,6 +34,8 @@ FINISHED = "finished"
 FAILED = "failed"
 
 Runner = Callable[..., ExperimentResult]
+# A training of any kind, called with keyword arguments progress, stop and on_stage.
+Work = Callable[..., Any]
 
 # The worker waits this long before it starts: importing TensorFlow holds the interpreter
 # lock for seconds, so the page that pressed Train gets a moment to show "training" first.
@@ -88,7 +92,8 @@ class JobSnapshot:
 class TrainingJob:
     """One session's training: at most one run at a time, in a daemon thread.
 
-    ``runner`` is :func:`run_experiment` unless a test replaces it.
+    ``runner`` is :func:`run_experiment` unless a test replaces it; :meth:`start_work` runs any
+    other training (the sequence lab's) with the same progress, stop and error handling.
     """
 
     def __init__(self, runner: Runner = run_experiment) -> None:
@@ -96,13 +101,14 @@ class TrainingJob:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._training: Work | None = None
         self._state, self._stage, self._error = IDLE, "", None
         self._epochs: list[EpochProgress] = []
         self._started = self._ended = 0.0
         self._total_epochs = 0
         self.config: ExperimentConfig | None = None
         self.series: Series | None = None
-        self.result: ExperimentResult | None = None
+        self.result: ExperimentResult | Any = None  # start_work: whatever its training returns
 
     @property
     def running(self) -> bool:
@@ -111,16 +117,26 @@ class TrainingJob:
 
     def start(self, config: ExperimentConfig, series: Series) -> None:
         """Train on ``series`` with a copy of ``config``; refuse while a run is under way."""
+        frozen = ExperimentConfig.from_dict(config.to_dict())
+        self._launch(partial(self._runner, frozen, series=series), frozen.epochs, frozen, series)
+
+    def start_work(self, work: Work, total_epochs: int) -> None:
+        """Run ``work(progress=..., stop=..., on_stage=...)``, a training of ``total_epochs``
+        epochs of any kind, in the background; its return value becomes :attr:`result`."""
+        self._launch(work, total_epochs)
+
+    def _launch(self, work: Work, total_epochs: int, config: ExperimentConfig | None = None,
+                series: Series | None = None) -> None:
         with self._lock:
             if self._state == RUNNING:
                 raise JobBusyError(
                     f"a training is already running (epoch {len(self._epochs)} of "
                     f"{self._total_epochs}): stop it or wait for it to end"
                 )
-            frozen = ExperimentConfig.from_dict(config.to_dict())
-            self.config, self.series, self.result = frozen, series, None
+            self._training = work
+            self.config, self.series, self.result = config, series, None
             self._state, self._stage, self._error = RUNNING, "starting", None
-            self._epochs, self._total_epochs = [], frozen.epochs
+            self._epochs, self._total_epochs = [], total_epochs
             self._started, self._ended = time.monotonic(), 0.0
             self._stop.clear()
             self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
@@ -153,8 +169,7 @@ class TrainingJob:
     def _work(self) -> None:
         self._stop.wait(START_DELAY)
         try:
-            result = self._runner(self.config, series=self.series, progress=self._on_epoch,
-                                  stop=self._stop, on_stage=self._on_stage)
+            result = self._training(progress=self._on_epoch, stop=self._stop, on_stage=self._on_stage)
         except LSTMLabError as exc:
             self._end(FAILED, error=str(exc))
         except Exception as exc:  # any other failure: the page shows a message, not a traceback

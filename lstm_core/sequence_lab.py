@@ -9,10 +9,14 @@ running sum at every step, so it has seen every length from 1 to L.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .inspection import NumpyLSTM
+
+if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
+    from .training import TrainingResult
 
 MANY_TO_ONE = "many_to_one"
 MANY_TO_MANY = "many_to_many"
@@ -64,6 +68,31 @@ def train_sum_model(kind: str, length: int = 20, units: int = 16, epochs: int = 
                  (val_part.inputs, val_part.targets(kind)), epochs, batch_size=64,
                  patience=0, seed=seed, progress=progress, stop=stop)
     return model, result
+
+
+@dataclass(frozen=True)
+class LabModel:
+    """A trained sum model as the sequence lab shows it: its NumPy copy and its error by length."""
+
+    kind: str
+    length: int
+    net: NumpyLSTM
+    training: TrainingResult
+    mse: np.ndarray  # at evaluation lengths 1..2·length
+
+
+def train_lab_model(kind: str, length: int, units: int, epochs: int, samples: int, seed: int = 0,
+                    progress=None, stop=None, on_stage=None) -> LabModel:
+    """:func:`train_sum_model`, then the MSE at every length from 1 to twice the training length.
+
+    Takes the keyword arguments of a :class:`lstm_core.jobs.TrainingJob` training.
+    """
+    report = on_stage or (lambda stage: None)
+    report("training")
+    model, training = train_sum_model(kind, length, units, epochs, samples, seed, progress, stop)
+    report("measuring the error at every length")
+    net = NumpyLSTM.from_model(model)
+    return LabModel(kind, length, net, training, mse_by_length(net, 2 * length))
 
 
 def mse_by_length(net: NumpyLSTM, max_length: int, samples: int = 300, seed: int = 99) -> np.ndarray:

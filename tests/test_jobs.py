@@ -125,3 +125,25 @@ def test_eta_assumes_the_remaining_epochs_take_the_mean_time() -> None:
 def test_best_epoch_follows_the_validation_loss_and_skips_nan() -> None:
     assert snapshot(epoch(1, 1.0, 0.5), epoch(2, 0.1, 0.7), epoch(3, 0.1, float("nan"))).best_epoch == 1
     assert snapshot(epoch(1, 1.0, None), epoch(2, 0.4, None)).best_epoch == 2
+
+
+def test_start_work_runs_any_training_with_the_same_progress_and_stop() -> None:
+    def count(progress, stop, on_stage):
+        on_stage("counting")
+        for number in range(1, 1001):
+            progress(epoch(number, 1.0 / number, None))
+            if stop.wait(0.01):
+                return f"stopped at {number}"
+        return "done"
+
+    counting = TrainingJob()
+    counting.start_work(count, total_epochs=1000)
+    with pytest.raises(JobBusyError, match="already running"):
+        counting.start_work(count, total_epochs=1)
+    wait_for_epoch(counting, 3)
+    counting.stop()
+    assert counting.join(TIMEOUT)
+    snap = counting.snapshot()
+    assert snap.state == FINISHED and snap.total_epochs == 1000
+    assert counting.result == f"stopped at {snap.epoch}" and counting.config is None
+

@@ -70,3 +70,42 @@ HELP: dict[str, str] = {
     "horizon": "How many steps past the end of the data to forecast. Each step feeds on the "
                "model's own previous predictions, so errors compound with the horizon.",
 }
+
+# How the LSTM works, and the sequence lab
+HELP |= {
+    "inside_window": "Which test window the model reads: the gates below are those of this one "
+                     "window, step by step.",
+    "inside_layer": "Stacked models: each layer reads the h sequence of the layer below; the first "
+                    "one reads the (scaled) series.",
+    "inside_unit": "One memory cell of the layer, drawn as lines below and used in the worked step.",
+    "inside_step": "Walk through the window: the step is marked on every chart and worked out with "
+                   "its numbers below.",
+    "saturation": "A gate near 0 or 1 acts as a hard switch (closed or open); values in between "
+                  "let part through. Counted over every unit and step of this window.",
+    "lab_kind": "many-to-one: return_sequences=False, the model answers once, at the end, with "
+                "the total. many-to-many: return_sequences=True and a Dense head at every step, "
+                "it answers the running sum after each input.",
+    "lab_length": "Length L of the training sequences. The error chart evaluates lengths 1 to 2L.",
+    "lab_units": "Memory cells of the single LSTM layer. A few are enough to count.",
+    "lab_epochs": "Passes over the training sequences; the best epoch's weights are kept.",
+    "lab_samples": "Random 0/1 sequences to train on (a fifth as many more validate).",
+    "lab_first": "0s and 1s, separated by commas or spaces, or written together (101).",
+    "lab_second": "Run after the kept (h, c), and again from zeros, to compare.",
+    "lab_model": "Which trained model runs the sequences.",
+}
+
+# One LSTM step: each equation (LaTeX) and what it says in one line.
+LSTM_STEP: tuple[tuple[str, str], ...] = (
+    (r"f_t = \sigma(W_f\,x_t + U_f\,h_{t-1} + b_f)",
+     "Forget gate: for each cell, how much of the old cell state to keep (0 = wipe, 1 = keep)."),
+    (r"i_t = \sigma(W_i\,x_t + U_i\,h_{t-1} + b_i)",
+     "Input gate: how much of the new candidate to write into the cell."),
+    (r"g_t = \tanh(W_g\,x_t + U_g\,h_{t-1} + b_g)",
+     "Candidate: the new content proposed for the cell, between -1 and 1."),
+    (r"c_t = f_t \odot c_{t-1} + i_t \odot g_t",
+     "Cell state, the highway: the kept part of the old memory plus the written part of the new."),
+    (r"o_t = \sigma(W_o\,x_t + U_o\,h_{t-1} + b_o)",
+     "Output gate: how much of the cell state to show the next layer and the next step."),
+    (r"h_t = o_t \odot \tanh(c_t)",
+     "Hidden state: the layer's output at step t, squashed to -1..1 and filtered by the output gate."),
+)

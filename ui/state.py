@@ -210,3 +210,8 @@ def stale() -> bool:
     if result() is None or data is None:
         return result() is not None
     return st.session_state.get("trained_on") != _trained_on(data)
+
+
+def sequence_job() -> TrainingJob:
+    """The sequence lab's training job, apart from the main experiment's."""
+    return st.session_state.setdefault("sequence_job", TrainingJob())

@@ -7,6 +7,8 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
+from lstm_core.jobs import TrainingJob
+
 from . import state
 
 # How often a panel that shows a running training redraws itself.
@@ -49,17 +51,19 @@ def show_problems(problems: Iterable[str]) -> None:
         st.error(plain(sentence(problem)), icon=":material/error:")
 
 
-def live(render: Callable[[], None]) -> None:
+def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
     """Draw ``render`` now and, while a training runs, again every POLL_SECONDS.
 
-    When the training ends, the whole app reruns once, so every panel (the sidebar, the
-    buttons) shows the finished state and the polling stops.
+    The training watched is ``job``, or the session's main one. When it ends, the whole app
+    reruns once, so every panel (the sidebar, the buttons) shows the finished state and the
+    polling stops.
     """
-    polling = state.job().running
+    watched = job or state.job()
+    polling = watched.running
 
     @st.fragment(run_every=POLL_SECONDS if polling else None)
     def panel() -> None:
-        if polling and not state.job().running:
+        if polling and not watched.running:
             st.rerun()
         render()
 

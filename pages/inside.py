@@ -1,0 +1,171 @@
+"""How the LSTM works: the equations of one step, then the gates of the trained model on a test window."""
+
+import numpy as np
+import streamlit as st
+
+from lstm_core.experiment import ExperimentResult
+from lstm_core.inspection import GateTrace, NumpyLSTM, keras_difference
+from lstm_core.params import lstm_layer_params
+from ui import gate_plots, state
+from ui.frame import require_entry
+from ui.gate_plots import GATES, QUANTITIES
+from ui.help import HELP, LSTM_STEP
+from ui.plan import time_axis
+from ui.widgets import trained_result
+
+
+def equations() -> None:
+    st.subheader("One step of an LSTM layer")
+    st.caption("At every step t of the window, each layer reads the input x_t and its own previous "
+               "output h_(t-1), and updates its memory c. Four small networks, the gates, decide how.")
+    for latex, meaning in LSTM_STEP:
+        formula, text = st.columns([2, 3], vertical_alignment="center")
+        formula.latex(latex)
+        text.markdown(meaning)
+    words, chart = st.columns([2, 3], vertical_alignment="center")
+    words.markdown(
+        "- **x_t**: the input at step t; **h_(t-1)**, **c_(t-1)**: the state after the previous step.\n"
+        "- **W**, **U**, **b**: the learned weights for the input, for the previous output, and the "
+        "bias, one set per gate.\n"
+        "- **σ**, the sigmoid, squashes to **0..1**: a gate, *how much to keep* or let through "
+        "(0 = nothing, 1 = all).\n"
+        "- **tanh** squashes to **-1..1**: a value with a sign, content rather than a switch.\n"
+        "- **⊙**: multiply cell by cell. Because c is only scaled and added to, never squashed, "
+        "it carries information across many steps: the cell state is a highway."
+    )
+    chart.plotly_chart(gate_plots.activation_figure())
+
+
+def picker(label: str, high: int, key: str, default: int) -> int:
+    """A slider from 1 to ``high``, or nothing to pick when ``high`` is 1.
+
+    The value is kept within 1..``high``: a newly trained model may have fewer windows or units.
+    """
+    if high <= 1:
+        return 1
+    st.session_state[key] = min(st.session_state.get(key, default), high)
+    return st.slider(label, 1, high, key=key, help=HELP[key.replace(".", "_")])
+
+
+def network(result: ExperimentResult) -> NumpyLSTM:
+    cached = st.session_state.get("inside_net")
+    if cached is None or cached[0] is not result:
+        cached = st.session_state["inside_net"] = (result, NumpyLSTM.from_model(result.model))
+    return cached[1]
+
+
+def keras_gap(result: ExperimentResult, index: int, window: np.ndarray, traces: list[GateTrace]) -> float:
+    """The recomputation's largest difference from Keras on this window, once per model and window."""
+    cached = st.session_state.get("inside_gap")
+    if cached is None or cached[0] is not result or cached[1] != index:
+        gap = keras_difference(result.model, window, traces)
+        cached = st.session_state["inside_gap"] = (result, index, gap)
+    return cached[2]
+
+
+def window_caption(result: ExperimentResult, index: int) -> None:
+    data = result.data
+    target_time = data.test_times[index]
+    x = time_axis(data.series)
+    st.caption(f"Test window {index + 1} of {len(data.test_times)}: the {data.window} steps before "
+               f"{x[target_time]} (scaled, transform: {data.transform.name}); the model predicts the "
+               f"value at {x[target_time]}.")
+
+
+def heatmaps(trace: GateTrace, step: int) -> None:
+    st.caption("Units × time: each row is one memory cell of the layer, each column one step of the "
+               "window. Gates run from 0 (closed) to 1 (open); g and h from -1 to 1.")
+    for row in (QUANTITIES[:3], QUANTITIES[3:]):
+        for column, quantity in zip(st.columns(3), row, strict=True):
+            values = getattr(trace, quantity.attribute)[0]
+            column.plotly_chart(gate_plots.gate_heatmap(values, quantity, step))
+
+
+def signed(value: float) -> str:
+    """A number for a formula, negatives in brackets."""
+    return f"({value:.3f})" if value < 0 else f"{value:.3f}"
+
+
+def worked_step(trace: GateTrace, unit: int, step: int) -> None:
+    """The cell update and the output of one unit at one step, with the numbers filled in."""
+    t, u = step - 1, unit - 1
+    value = {q.symbol: float(getattr(trace, q.attribute)[0, t, u]) for q in QUANTITIES}
+    v = {symbol: signed(number) for symbol, number in value.items()}
+    previous = signed(float(trace.cell[0, t - 1, u]) if t > 0 else 0.0)
+    st.markdown(f"**Unit {unit} at step {step}**")
+    st.latex(rf"""\begin{{aligned}}
+        c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\
+            &= {v['f']} \times {previous} + {v['i']} \times {v['g']} = {value['c']:.3f} \\[6pt]
+        h_t &= o_t \tanh(c_t) = {v['o']} \times \tanh({value['c']:.3f}) = {value['h']:.3f}
+        \end{{aligned}}""")
+    st.caption("The forget gate scales the old cell state, the input gate the candidate; the output "
+               "gate then decides how much of the squashed cell state leaves as h.")
+
+
+def saturation(trace: GateTrace) -> None:
+    gates = {q: getattr(trace, q.attribute)[0] for q in GATES}
+    chart, cards = st.columns([3, 1], vertical_alignment="center")
+    chart.plotly_chart(gate_plots.saturation_figure(gates))
+    with cards:
+        for quantity, values in gates.items():
+            st.metric(f"{quantity.name} saturated", f"{gate_plots.saturated_share(values):.0%}",
+                      help=HELP["saturation"])
+
+
+def parameter_counts(result: ExperimentResult) -> None:
+    st.subheader("Parameters")
+    st.caption("Each of the 4 gates has a kernel for the inputs, a recurrent kernel for the previous "
+               "h and a bias, for every unit.")
+    inputs = result.data.n_features
+    for number, units in enumerate(result.config.units, start=1):
+        count = lstm_layer_params(units, inputs)
+        st.latex(rf"\text{{layer {number}:}}\quad 4\cdot(\text{{units}}\cdot(\text{{units}} + "
+                 rf"\text{{inputs}}) + \text{{units}}) = 4\cdot({units}\cdot({units} + {inputs}) + "
+                 rf"{units}) = {count:,}".replace(",", "{,}"))
+        inputs = units
+    st.latex(rf"\text{{Dense head:}}\quad {inputs} + 1 = {inputs + 1}")
+    st.caption(f"Total: {result.model.count_params():,} trainable parameters, as Keras counts them.")
+
+
+def page(result: ExperimentResult) -> None:
+    if state.stale():
+        st.info("This model comes from an earlier setup: the data or a setting has changed since.",
+                icon=":material/history:")
+    data, net = result.data, network(result)
+    pickers = st.columns(4)
+    with pickers[0]:
+        index = picker("Test window", len(data.X_test), "inside.window", 1) - 1
+    with pickers[1]:
+        layer = picker("Layer", len(net.layers), "inside.layer", 1) - 1
+    window = data.X_test[index]
+    traces = net.trace(window)
+    with pickers[2]:
+        unit = picker("Unit", net.layers[layer].units, "inside.unit", 1)
+    with pickers[3]:
+        step = picker("Time step", data.window, "inside.step", data.window)
+    window_caption(result, index)
+    trace = traces[layer]
+    heatmaps(trace, step)
+    left, right = st.columns([1, 1], vertical_alignment="center")
+    left.plotly_chart(gate_plots.unit_lines_figure(
+        {q: getattr(trace, q.attribute)[0, :, unit - 1] for q in QUANTITIES}, unit, step))
+    with right:
+        worked_step(trace, unit, step)
+    st.subheader("Saturation")
+    saturation(trace)
+    parameter_counts(result)
+    gap = keras_gap(result, index, window, traces)
+    st.caption(f"These activations are recomputed in NumPy from the trained weights. On this window "
+               f"they differ from Keras' own (the h sequence and the final c of every layer) by at "
+               f"most {gap:.1e}.")
+
+
+require_entry()
+st.title("How the LSTM works")
+st.caption("Inside one LSTM step: the equations, then the gates of your trained model at work on a "
+           "test window of your choice.")
+equations()
+st.subheader("Your model, step by step")
+trained = trained_result("the gates of the trained model")
+if trained is not None:
+    page(trained)
