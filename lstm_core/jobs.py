@@ -84,8 +84,7 @@ class JobSnapshot:
     @property
     def best_epoch(self) -> int | None:
         """The epoch with the lowest validation loss (training loss without validation)."""
-        scores = [e.loss if e.val_loss is None else e.val_loss for e in self.epochs]
-        finite = [(score, k + 1) for k, score in enumerate(scores) if math.isfinite(score)]
+        finite = [(e.monitored, k + 1) for k, e in enumerate(self.epochs) if math.isfinite(e.monitored)]
         return min(finite)[1] if finite else None
 
 

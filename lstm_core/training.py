@@ -39,6 +39,11 @@ class EpochProgress:
     seconds: float
     elapsed: float
 
+    @property
+    def monitored(self) -> float:
+        """The loss early stopping and "best epoch" go by: validation, else training."""
+        return self.loss if self.val_loss is None else self.val_loss
+
 
 ProgressCallback = Callable[[EpochProgress], None]
 
@@ -92,10 +97,11 @@ class _Monitor(keras.callbacks.Callback):
         now = time.perf_counter()
         self.loss.append(loss)
         self.val_loss.append(val_loss)
+        event = EpochProgress(epoch + 1, self.epochs, loss, val_loss, now - self.epoch_started,
+                              now - self.started)
         if self.progress is not None:
-            self.progress(EpochProgress(epoch + 1, self.epochs, loss, val_loss,
-                                        now - self.epoch_started, now - self.started))
-        score = loss if val_loss is None else val_loss
+            self.progress(event)
+        score = event.monitored
         if not (math.isfinite(loss) and math.isfinite(score)):
             self.reason = DIVERGED
             self.model.stop_training = True

@@ -133,15 +133,19 @@ class WindowedData:
         )
 
 
+def choose_split(values: np.ndarray, config: ExperimentConfig) -> tuple[Transform, Split]:
+    """The transform (``auto`` decided on the training part alone) and the split of its rows."""
+    first = Split.of(len(values), config.val_share, config.test_share)
+    transform = make_transform(config.transform, values[: first.train_end])
+    return transform, Split.of(len(values) - transform.offset, config.val_share, config.test_share)
+
+
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
-    split0 = Split.of(len(series), config.val_share, config.test_share)
-    transform = make_transform(config.transform, series.values[: split0.train_end])
-    z = transform.forward(series.values)
+    transform, split = choose_split(series.values, config)
     matrix = series.matrix()[transform.offset:].copy()
-    matrix[:, 0] = z
-    split = Split.of(len(matrix), config.val_share, config.test_share)
+    matrix[:, 0] = transform.forward(series.values)
     check_fits(split, window, len(series))
 
     scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from types import SimpleNamespace
 
 import pytest
 
 from lstm_core import ExperimentConfig, generate
 from lstm_core.experiment import STAGES
 from lstm_core.jobs import FAILED, FINISHED, IDLE, JobBusyError, JobSnapshot, TrainingJob
+from lstm_core.training import EpochProgress
 
 TIMEOUT = 120
 
@@ -108,11 +108,11 @@ def test_an_unexpected_exception_is_kept_as_a_message() -> None:
     assert failing.snapshot().error == "the training failed unexpectedly: RuntimeError: disk on fire"
 
 
-def epoch(number: int, loss: float, val_loss: float | None, seconds: float = 2.0) -> SimpleNamespace:
-    return SimpleNamespace(epoch=number, loss=loss, val_loss=val_loss, seconds=seconds)
+def epoch(number: int, loss: float, val_loss: float | None, seconds: float = 2.0) -> EpochProgress:
+    return EpochProgress(number, 0, loss, val_loss, seconds, seconds * number)
 
 
-def snapshot(*epochs: SimpleNamespace, total: int = 10) -> JobSnapshot:
+def snapshot(*epochs: EpochProgress, total: int = 10) -> JobSnapshot:
     return JobSnapshot("running", "training", total, tuple(epochs), 6.0, False, None)
 
 

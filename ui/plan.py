@@ -2,7 +2,7 @@
 
 The pages show these figures live as the knobs move: where the train / validation / test
 parts begin, how many windows each holds, whether the window fits. :func:`lstm_core.windows.prepare`
-does the real work at training time; this mirrors its arithmetic, cheaply enough for every rerun.
+does the real work at training time; this shares its split and checks, cheaply enough for every rerun.
 """
 
 from __future__ import annotations
@@ -15,8 +15,7 @@ import pandas as pd
 from lstm_core.config import ExperimentConfig
 from lstm_core.errors import ConfigError
 from lstm_core.series import Series
-from lstm_core.transforms import make_transform
-from lstm_core.windows import Split, check_fits
+from lstm_core.windows import check_fits, choose_split
 
 
 @dataclass(frozen=True)
@@ -36,10 +35,8 @@ class Plan:
 def plan(series: Series, config: ExperimentConfig) -> Plan:
     """The split and window counts that :func:`prepare` would produce for ``config``."""
     n, window = len(series), config.window
-    first = Split.of(n, config.val_share, config.test_share)
-    transform = make_transform(config.transform, series.values[: first.train_end])
-    rows = n - transform.offset
-    split = Split.of(rows, config.val_share, config.test_share)
+    transform, split = choose_split(series.values, config)
+    rows = split.rows
     try:
         check_fits(split, window, n)
         problem = None
