@@ -27,3 +27,27 @@ def _import_quietly():
 
 
 keras = _import_quietly()
+
+
+def set_threads(intra_op: int, inter_op: int = 1) -> None:
+    """Size TensorFlow's thread pools; only takes effect before TensorFlow runs its first op.
+
+    Several trainings at once on one machine each get a share of the cores instead of all of
+    them, so they don't thrash each other.
+    """
+    import tensorflow as tf
+
+    tf.config.threading.set_intra_op_parallelism_threads(intra_op)
+    tf.config.threading.set_inter_op_parallelism_threads(inter_op)
+
+
+def intra_op_threads() -> int:
+    """TensorFlow's intra-op threads; 0 means its default, one per core."""
+    import tensorflow as tf
+
+    return tf.config.threading.get_intra_op_parallelism_threads()
+
+
+# The training pool gives each training process its share of the cores through this variable.
+if _threads := os.environ.get("LSTM_LAB_TF_THREADS"):
+    set_threads(int(_threads))

@@ -8,8 +8,9 @@ Each stage is a function of its own so the app can show progress between them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 
@@ -18,15 +19,10 @@ from .csv_loading import MB, LoadOptions, load_csv
 from .errors import LSTMLabError
 from .evaluation import Evaluation, evaluate
 from .forecast import TestRollout, forecast_future, rollout_test
-from .inspection import NumpyLSTM
+from .inspection import NumpyLSTM, keras_difference
+from .progress import DIVERGED, TrainingResult
 from .series import Series, generate
 from .windows import WindowedData, prepare
-
-if TYPE_CHECKING:  # these import TensorFlow, which the app loads only when it trains
-    import keras
-
-    from .training import TrainingResult
-
 
 PREPARING = "preparing the data"
 LOADING_TENSORFLOW = "loading TensorFlow"
@@ -52,13 +48,23 @@ def load_series(source: SourceConfig) -> Series:
 
 @dataclass
 class ExperimentResult:
+    """Everything one training produced, as plain data: it crosses process boundaries and
+    needs no TensorFlow to read. The model is its weights (``model.get_weights()`` order);
+    :attr:`net` runs them in NumPy."""
+
     config: ExperimentConfig
     data: WindowedData
-    model: keras.Model
+    weights: list[np.ndarray]
     training: TrainingResult
     evaluation: Evaluation
     forecast: np.ndarray
     test_rollout: TestRollout
+    keras_check: float | None = None  # NumPy copy vs Keras on the first test window
+    threads: int | None = field(default=None, compare=False)  # TensorFlow's intra-op threads
+
+    @cached_property
+    def net(self) -> NumpyLSTM:
+        return NumpyLSTM.from_weights(self.weights, self.config.dropout)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: config, metrics, baselines, history and forecast."""
@@ -117,7 +123,7 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
     data = prepare(series, config)
     stage(LOADING_TENSORFLOW)
     from .model import build_model  # TensorFlow is imported only once the data are ready
-    from .training import DIVERGED, train
+    from .training import train
 
     model = build_model(config, data.n_features)
     stage(TRAINING)
@@ -129,8 +135,12 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
     evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
                           config.season_length)
     stage(FORECASTING)
+    from .backend import intra_op_threads
+
     return ExperimentResult(
-        config=config, data=data, model=model, training=training, evaluation=evaluation,
-        forecast=forecast_future(net, data, config.horizon),
+        config=config, data=data, weights=model.get_weights(), training=training,
+        evaluation=evaluation, forecast=forecast_future(net, data, config.horizon),
         test_rollout=rollout_test(net, data),
+        keras_check=keras_difference(net, data.X_test[0]) if len(data.X_test) else None,
+        threads=intra_op_threads(),
     )

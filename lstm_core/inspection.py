@@ -86,19 +86,18 @@ class NumpyLSTM:
     @classmethod
     def from_model(cls, model) -> NumpyLSTM:
         """Copy the weights of a model made by :func:`lstm_core.model.build_model`."""
-        layers, head, dropout = [], None, 0.0
-        for layer in model.layers:
-            kind = type(layer).__name__
-            if kind == "LSTM":
-                kernel, recurrent, bias = (w.astype(np.float32) for w in layer.get_weights())
-                layers.append(LSTMWeights(kernel, recurrent, bias))
-            elif kind == "Dropout":
-                dropout = float(layer.rate)
-            elif kind == "Dense":
-                head = [w.astype(np.float32) for w in layer.get_weights()]
-        if not layers or head is None:
-            raise ValueError("the model has no LSTM layers or no Dense head")
-        return cls(tuple(layers), head[0], head[1], dropout)
+        rates = [float(layer.rate) for layer in model.layers if type(layer).__name__ == "Dropout"]
+        return cls.from_weights(model.get_weights(), rates[0] if rates else 0.0)
+
+    @classmethod
+    def from_weights(cls, weights: list[np.ndarray], dropout: float = 0.0) -> NumpyLSTM:
+        """Rebuild from ``model.get_weights()`` of such a model: three arrays (kernel, recurrent
+        kernel, bias) per LSTM layer, then the Dense head's kernel and bias."""
+        arrays = [np.asarray(w, dtype=np.float32) for w in weights]
+        if len(arrays) < 5 or (len(arrays) - 2) % 3:
+            raise ValueError(f"expected 3 arrays per LSTM layer and 2 for the head, got {len(arrays)}")
+        layers = tuple(LSTMWeights(*arrays[k:k + 3]) for k in range(0, len(arrays) - 2, 3))
+        return cls(layers, arrays[-2], arrays[-1], dropout)
 
     def trace(self, window: np.ndarray) -> list[GateTrace]:
         """Gates and states of every layer for one window (time, features), batch of one."""
@@ -139,21 +138,21 @@ class NumpyLSTM:
         return (x @ self.head_kernel + self.head_bias)[:, 0]
 
 
-def keras_difference(model, window: np.ndarray, traces: list[GateTrace]) -> float:
-    """The largest gap between ``traces`` and what Keras' own LSTM layers compute on ``window``.
+def keras_difference(net: NumpyLSTM, window: np.ndarray) -> float:
+    """The largest gap between this NumPy copy's trace of ``window`` and Keras' own LSTM layers.
 
-    Each layer of ``model`` is copied into a Keras LSTM that also returns its states, and run
-    on the previous layer's h sequence: the gap covers every h and the final c of every layer.
+    Each layer's weights go into a Keras LSTM that also returns its states, run on the
+    previous layer's h sequence: the gap covers every h and the final c of every layer.
+    Imports TensorFlow.
     """
     from .backend import keras
 
-    lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]
     inputs = np.asarray(window, dtype=np.float32)[None]
     worst = 0.0
-    for layer, trace in zip(lstms, traces, strict=True):
-        probe = keras.layers.LSTM(layer.units, return_sequences=True, return_state=True)
+    for weights, trace in zip(net.layers, net.trace(window), strict=True):
+        probe = keras.layers.LSTM(weights.units, return_sequences=True, return_state=True)
         probe.build(inputs.shape)
-        probe.set_weights(layer.get_weights())
+        probe.set_weights([weights.kernel, weights.recurrent, weights.bias])
         sequence, _, final_c = (np.asarray(part) for part in probe(inputs))
         worst = max(worst, float(np.abs(trace.hidden - sequence).max()),
                     float(np.abs(trace.cell[:, -1] - final_c).max()))

@@ -1,13 +1,16 @@
-"""A training that runs in a background thread while a page (or anything else) reads its progress.
+"""A training that runs in the background while a page (or anything else) reads its progress.
 
-The worker never touches a user interface: it runs :func:`lstm_core.experiment.run_experiment`
+The training never touches a user interface: it runs :func:`lstm_core.experiment.run_experiment`
 (or any other training handed to :meth:`TrainingJob.start_work`) and publishes what happens (the
 current stage, one :class:`EpochProgress` per epoch, the result or the error message) into the
 job, behind a lock. A reader takes a consistent :class:`JobSnapshot` whenever it likes;
 :meth:`TrainingJob.stop` asks the training to end within the current epoch, keeping the model and
 the history so far.
 
-Importing this module does not import TensorFlow: the worker imports it when it builds the model.
+With a :class:`~lstm_core.pool.TrainingPool` the training runs in one of the pool's worker
+processes, waiting its turn in the server's queue; without one, in a thread of this process.
+
+Importing this module does not import TensorFlow: the training imports it when it builds the model.
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
@@ -23,10 +27,12 @@ from typing import TYPE_CHECKING, Any
 from .config import ExperimentConfig
 from .errors import LSTMLabError
 from .experiment import ExperimentResult, run_experiment
+from .progress import failure_message
 from .series import Series
 
 if TYPE_CHECKING:
-    from .training import EpochProgress
+    from .pool import TrainingPool
+    from .progress import EpochProgress
 
 IDLE = "idle"
 RUNNING = "running"
@@ -37,9 +43,10 @@ Runner = Callable[..., ExperimentResult]
 # A training of any kind, called with keyword arguments progress, stop and on_stage.
 Work = Callable[..., Any]
 
-# The worker waits this long before it starts: importing TensorFlow holds the interpreter
+# A training thread waits this long before it starts: importing TensorFlow holds the interpreter
 # lock for seconds, so the page that pressed Train gets a moment to show "training" first.
 START_DELAY = 0.3
+QUEUED = "waiting for a free training slot"
 
 
 class JobBusyError(LSTMLabError):
@@ -57,10 +64,18 @@ class JobSnapshot:
     elapsed: float
     stop_requested: bool
     error: str | None
+    queue_position: int | None = None  # while queued: 1 = next to start
 
     @property
     def running(self) -> bool:
         return self.state == RUNNING
+
+    @property
+    def activity(self) -> str:
+        """What the training is doing before its first epoch, in words, with its place in the queue."""
+        if self.queue_position is not None:
+            return f"{QUEUED} (number {self.queue_position} in the queue)"
+        return self.stage
 
     @property
     def epoch(self) -> int:
@@ -89,21 +104,27 @@ class JobSnapshot:
 
 
 class TrainingJob:
-    """One session's training: at most one run at a time, in a daemon thread.
+    """One session's training: at most one run at a time, in ``pool`` or else in a daemon thread.
 
     ``runner`` is :func:`run_experiment` unless a test replaces it; :meth:`start_work` runs any
-    other training (the sequence lab's) with the same progress, stop and error handling.
+    other training (the sequence lab's) with the same progress, stop and error handling. In a
+    pool, the training and its work must be picklable, and a job that is garbage-collected
+    (its session ended) cancels its training.
     """
 
-    def __init__(self, runner: Runner = run_experiment) -> None:
+    def __init__(self, runner: Runner = run_experiment, pool: TrainingPool | None = None) -> None:
         self._runner = runner
+        self._pool = pool
+        self._task_id: int | None = None
+        self._cancel_on_collect: weakref.finalize | None = None
+        self._ended = threading.Event()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._training: Work | None = None
         self._state, self._stage, self._error = IDLE, "", None
         self._epochs: list[EpochProgress] = []
-        self._started = self._ended = 0.0
+        self._started = self._end_time = 0.0
         self._total_epochs = 0
         self.config: ExperimentConfig | None = None
         self.series: Series | None = None
@@ -134,27 +155,38 @@ class TrainingJob:
                 )
             self._training = work
             self.config, self.series, self.result = config, series, None
-            self._state, self._stage, self._error = RUNNING, "starting", None
+            self._state, self._error = RUNNING, None
+            self._stage = "starting" if self._pool is None else QUEUED
             self._epochs, self._total_epochs = [], total_epochs
-            self._started, self._ended = time.monotonic(), 0.0
+            self._started, self._end_time = time.monotonic(), 0.0
             self._stop.clear()
-            self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
-            self._thread.start()
+            self._ended.clear()
+            if self._pool is None:
+                self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
+                self._thread.start()
+        if self._pool is not None:
+            self._task_id = self._pool.submit(work, self)
+            self._cancel_on_collect = weakref.finalize(self, self._pool.cancel, self._task_id)
 
     def stop(self) -> None:
-        """Ask the training to end after the current batch; the epoch so far is kept."""
+        """Ask the training to end after the current batch; the epoch so far is kept.
+
+        A training still waiting in the pool's queue ends at once, having trained nothing.
+        """
         self._stop.set()
+        if self._pool is not None and self._task_id is not None and self.running:
+            self._pool.cancel(self._task_id)
 
     def join(self, timeout: float | None = None) -> bool:
-        """Wait for the worker; True when it has ended."""
-        thread = self._thread
-        if thread is not None:
-            thread.join(timeout)
+        """Wait for the training to end; True when it has."""
+        if self.running:
+            self._ended.wait(timeout)
         return not self.running
 
     def snapshot(self) -> JobSnapshot:
+        queued = self._queue_position()
         with self._lock:
-            end = self._ended or time.monotonic()
+            end = self._end_time or time.monotonic()
             return JobSnapshot(
                 state=self._state,
                 stage=self._stage,
@@ -163,29 +195,38 @@ class TrainingJob:
                 elapsed=end - self._started if self._started else 0.0,
                 stop_requested=self._stop.is_set(),
                 error=self._error,
+                queue_position=queued if self._stage == QUEUED else None,
             )
+
+    def _queue_position(self) -> int | None:
+        if self._pool is None or self._task_id is None:
+            return None
+        return self._pool.position(self._task_id)
 
     def _work(self) -> None:
         self._stop.wait(START_DELAY)
         try:
-            result = self._training(progress=self._on_epoch, stop=self._stop, on_stage=self._on_stage)
-        except LSTMLabError as exc:
-            self._end(FAILED, error=str(exc))
-        except Exception as exc:  # any other failure: the page shows a message, not a traceback
-            self._end(FAILED, error=f"the training failed unexpectedly: {type(exc).__name__}: {exc}")
+            result = self._training(progress=self.on_epoch, stop=self._stop, on_stage=self.on_stage)
+        except Exception as exc:  # the page shows a message, never a traceback
+            self.on_end(FAILED, error=failure_message(exc))
         else:
-            self._end(FINISHED, result=result)
+            self.on_end(FINISHED, result=result)
 
-    def _on_stage(self, stage: str) -> None:
+    # What the training reports, from its thread or from the pool's.
+
+    def on_stage(self, stage: str) -> None:
         with self._lock:
             self._stage = stage
 
-    def _on_epoch(self, progress: EpochProgress) -> None:
+    def on_epoch(self, progress: EpochProgress) -> None:
         with self._lock:
             self._epochs.append(progress)
 
-    def _end(self, state: str, result: ExperimentResult | None = None, error: str | None = None) -> None:
+    def on_end(self, state: str, result: ExperimentResult | None = None, error: str | None = None) -> None:
         with self._lock:
             self.result, self._error = result, error
             self._state, self._stage = state, ""
-            self._ended = time.monotonic()
+            self._end_time = time.monotonic()
+        if self._cancel_on_collect is not None:
+            self._cancel_on_collect.detach()
+        self._ended.set()

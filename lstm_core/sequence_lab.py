@@ -9,14 +9,11 @@ running sum at every step, so it has seen every length from 1 to L.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .inspection import NumpyLSTM
-
-if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
-    from .training import TrainingResult
+from .progress import TrainingResult
 
 MANY_TO_ONE = "many_to_one"
 MANY_TO_MANY = "many_to_many"

@@ -10,57 +10,23 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Protocol
 
 import numpy as np
 
 from .backend import keras
 from .config import ExperimentConfig
+from .progress import (
+    COMPLETED,
+    DIVERGED,
+    EARLY_STOPPING,
+    STOPPED,
+    EpochProgress,
+    ProgressCallback,
+    StopRequest,
+    TrainingResult,
+    message,
+)
 from .windows import WindowedData
-
-COMPLETED = "completed"
-EARLY_STOPPING = "early_stopping"
-STOPPED = "stopped"
-DIVERGED = "diverged"
-
-
-class StopRequest(Protocol):
-    def is_set(self) -> bool: ...
-
-
-@dataclass(frozen=True)
-class EpochProgress:
-    epoch: int
-    epochs: int
-    loss: float
-    val_loss: float | None
-    seconds: float
-    elapsed: float
-
-    @property
-    def monitored(self) -> float:
-        """The loss early stopping and "best epoch" go by: validation, else training."""
-        return self.loss if self.val_loss is None else self.val_loss
-
-
-ProgressCallback = Callable[[EpochProgress], None]
-
-
-@dataclass
-class TrainingResult:
-    stop_reason: str
-    message: str
-    epochs_run: int
-    best_epoch: int | None
-    fit_seconds: float
-    loss: list[float] = field(default_factory=list)
-    val_loss: list[float | None] = field(default_factory=list)
-
-    @property
-    def history(self) -> dict[str, list]:
-        return {"loss": self.loss, "val_loss": self.val_loss}
 
 
 class _Monitor(keras.callbacks.Callback):
@@ -117,19 +83,6 @@ class _Monitor(keras.callbacks.Callback):
             self.best_weights = self.model.get_weights()
 
 
-def _message(reason: str, epochs_run: int, best_epoch: int | None, patience: int,
-             watched: str = "validation loss") -> str:
-    best = f"; weights of epoch {best_epoch} kept" if best_epoch else ""
-    return {
-        COMPLETED: f"trained all {epochs_run} epochs{best}",
-        EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the {watched} did not "
-                        f"improve for {patience} epochs{best}",
-        STOPPED: f"stopped on request after {epochs_run} epoch(s){best}",
-        DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN or infinite; "
-                  f"lower the learning rate{best}",
-    }[reason]
-
-
 def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_size: int,
         patience: int = 0, seed: int = 0, progress: ProgressCallback | None = None,
         stop: StopRequest | None = None) -> TrainingResult:
@@ -148,7 +101,7 @@ def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_s
     epochs_run = len(monitor.loss)
     return TrainingResult(
         stop_reason=monitor.reason,
-        message=_message(monitor.reason, epochs_run, monitor.best_epoch, patience,
+        message=message(monitor.reason, epochs_run, monitor.best_epoch, patience,
                          "validation loss" if validation is not None else "training loss"),
         epochs_run=epochs_run,
         best_epoch=monitor.best_epoch,

@@ -6,7 +6,6 @@ import streamlit as st
 from lstm_core.config import LIMITS
 from lstm_core.experiment import ExperimentResult
 from lstm_core.forecast import ForecastBand, forecast_band, forecast_future
-from lstm_core.inspection import NumpyLSTM
 from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP
@@ -24,8 +23,7 @@ def forecast(result: ExperimentResult, horizon: int) -> np.ndarray:
         return result.forecast
     cached = st.session_state.get("forecast")
     if cached is None or cached[0] is not result or cached[1] != horizon:
-        net = NumpyLSTM.from_model(result.model)
-        cached = (result, horizon, forecast_future(net, result.data, horizon))
+        cached = (result, horizon, forecast_future(result.net, result.data, horizon))
         st.session_state["forecast"] = cached
     return cached[2]
 
@@ -38,8 +36,8 @@ def band(result: ExperimentResult, horizon: int) -> ForecastBand:
     cached = st.session_state.get("forecast_band")
     if cached is None or cached[0] is not result or cached[1] != horizon:
         with st.spinner(f"Running {BAND_PATHS} forecasts with dropout on..."):
-            net = NumpyLSTM.from_model(result.model)
-            computed = forecast_band(net, result.data, horizon, paths=BAND_PATHS, seed=result.config.seed)
+            computed = forecast_band(result.net, result.data, horizon, paths=BAND_PATHS,
+                                     seed=result.config.seed)
         cached = st.session_state["forecast_band"] = (result, horizon, computed)
     return cached[2]
 

@@ -1,10 +1,9 @@
 """How the LSTM works: the equations of one step, then the gates of the trained model on a test window."""
 
-import numpy as np
 import streamlit as st
 
 from lstm_core.experiment import ExperimentResult
-from lstm_core.inspection import GateTrace, NumpyLSTM, keras_difference
+from lstm_core.inspection import GateTrace
 from lstm_core.params import lstm_layer_params
 from ui import gate_plots, state
 from ui.frame import require_entry
@@ -45,22 +44,6 @@ def picker(label: str, high: int, key: str, default: int) -> int:
         return 1
     st.session_state[key] = min(st.session_state.get(key, default), high)
     return st.slider(label, 1, high, key=key, help=HELP[key.replace(".", "_")])
-
-
-def network(result: ExperimentResult) -> NumpyLSTM:
-    cached = st.session_state.get("inside_net")
-    if cached is None or cached[0] is not result:
-        cached = st.session_state["inside_net"] = (result, NumpyLSTM.from_model(result.model))
-    return cached[1]
-
-
-def keras_gap(result: ExperimentResult, index: int, window: np.ndarray, traces: list[GateTrace]) -> float:
-    """The recomputation's largest difference from Keras on this window, once per model and window."""
-    cached = st.session_state.get("inside_gap")
-    if cached is None or cached[0] is not result or cached[1] != index:
-        gap = keras_difference(result.model, window, traces)
-        cached = st.session_state["inside_gap"] = (result, index, gap)
-    return cached[2]
 
 
 def window_caption(result: ExperimentResult, index: int) -> None:
@@ -124,14 +107,15 @@ def parameter_counts(result: ExperimentResult) -> None:
                  rf"{units}) = {count:,}".replace(",", "{,}"))
         inputs = units
     st.latex(rf"\text{{Dense head:}}\quad {inputs} + 1 = {inputs + 1}")
-    st.caption(f"Total: {result.model.count_params():,} trainable parameters, as Keras counts them.")
+    total = sum(w.size for w in result.weights)
+    st.caption(f"Total: {total:,} trainable parameters, counted in the trained weights.")
 
 
 def page(result: ExperimentResult) -> None:
     if state.stale():
         st.info("This model comes from an earlier setup: the data or a setting has changed since.",
                 icon=":material/history:")
-    data, net = result.data, network(result)
+    data, net = result.data, result.net
     pickers = st.columns(4)
     with pickers[0]:
         index = picker("Test window", len(data.X_test), "inside.window", 1) - 1
@@ -154,10 +138,11 @@ def page(result: ExperimentResult) -> None:
     st.subheader("Saturation")
     saturation(trace)
     parameter_counts(result)
-    gap = keras_gap(result, index, window, traces)
-    st.caption(f"These activations are recomputed in NumPy from the trained weights. On this window "
-               f"they differ from Keras' own (the h sequence and the final c of every layer) by at "
-               f"most {gap:.1e}.")
+    if result.keras_check is not None:
+        st.caption(f"These activations are recomputed in NumPy from the trained weights. When the "
+                   f"model was trained, they were checked against Keras' own on test window 1 (the h "
+                   f"sequence and the final c of every layer): they differ by at most "
+                   f"{result.keras_check:.1e}.")
 
 
 require_entry()

@@ -108,9 +108,10 @@ def training_panel() -> None:
             left = f" · at most {duration(snap.eta)} left" if snap.eta is not None else ""
             text = f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed{left}"
         else:
-            text = f"{capitalized(snap.stage)}… ({duration(snap.elapsed)})"
-            st.caption("The first training after the server starts loads TensorFlow first: "
-                       "the page may pause for a few seconds.")
+            text = f"{capitalized(snap.activity)}… ({duration(snap.elapsed)})"
+            if snap.queue_position is not None:
+                st.caption("Everyone on this server shares a few training slots, one per core: "
+                           "yours starts as soon as one is free. Stop leaves the queue.")
         st.progress(snap.fraction, text=text)
         if snap.stop_requested:
             st.caption("Stopping after the current batch…")
@@ -129,6 +130,7 @@ def training_panel() -> None:
 
 
 def page(data: state.Dataset) -> None:
+    state.prewarm()
     layout = plan(data.series, config())
     problems = config().problems() + ([layout.problem] if layout.problem else [])
     train_controls(data, problems)

@@ -96,7 +96,7 @@ def training_panel() -> None:
         return
     if snap.running:
         text = (f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed"
-                if snap.epochs else f"{capitalized(snap.stage)}… ({duration(snap.elapsed)})")
+                if snap.epochs else f"{capitalized(snap.activity)}… ({duration(snap.elapsed)})")
         st.progress(snap.fraction, text=text)
     elif snap.state == FAILED:
         show_problems([snap.error or "the training failed"])
@@ -192,6 +192,7 @@ def carrying_state(trained: dict[str, LabModel]) -> None:
 
 
 require_entry()
+state.prewarm()
 st.title("Sequence lab")
 st.caption("The running-sum task: the inputs are random 0/1 sequences, the target is their sum. What "
            "return_sequences changes, and what carrying the state means.")

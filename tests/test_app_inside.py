@@ -45,7 +45,7 @@ def test_how_it_works_shows_the_gates_of_the_trained_model(app: AppTest) -> None
     latex = [formula.value for formula in app.latex]
     assert any(r"4\cdot(4\cdot(4 + 1) + 4) = 96" in f for f in latex)  # layer 1, numbers filled in
     assert any(r"4\cdot(4\cdot(4 + 4) + 4) = 144" in f for f in latex)  # layer 2 reads layer 1
-    gap = next(c.value for c in app.caption if "differ from Keras" in c.value)
+    gap = next(c.value for c in app.caption if "differ by at most" in c.value)
     assert float(gap.split("at most ")[1].rstrip(".")) < 1e-5
     for key, value in (("inside.window", 7), ("inside.layer", 2), ("inside.unit", 3), ("inside.step", 2)):
         app.slider(key=key).set_value(value).run()

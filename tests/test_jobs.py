@@ -10,7 +10,7 @@ import pytest
 from lstm_core import ExperimentConfig, generate
 from lstm_core.experiment import STAGES
 from lstm_core.jobs import FAILED, FINISHED, IDLE, JobBusyError, JobSnapshot, TrainingJob
-from lstm_core.training import EpochProgress
+from lstm_core.progress import EpochProgress
 
 TIMEOUT = 120
 
@@ -74,7 +74,7 @@ def test_stop_ends_within_an_epoch_and_keeps_model_and_history(job: TrainingJob)
     assert training.stop_reason == "stopped"
     assert training.epochs_run <= asked_at + 1
     assert len(training.loss) == len(training.val_loss) == training.epochs_run
-    assert job.result.model is not None and len(job.result.forecast) == job.config.horizon
+    assert job.result.weights and len(job.result.forecast) == job.config.horizon
 
 
 def test_a_second_start_is_refused_while_one_runs(job: TrainingJob) -> None:

@@ -26,7 +26,7 @@ from .plots import (
 )
 
 if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
-    from lstm_core.training import EpochProgress
+    from lstm_core.progress import EpochProgress
 
 # A gate value this close to 0 or 1 counts as saturated: the gate is a closed or open switch.
 SATURATION_MARGIN = 0.05

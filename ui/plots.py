@@ -18,7 +18,7 @@ from .plan import Axis, Plan
 
 if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
     from lstm_core.forecast import ForecastBand
-    from lstm_core.training import EpochProgress
+    from lstm_core.progress import EpochProgress
 
 FONT_SIZE = 16
 HEIGHT = 440

@@ -29,7 +29,7 @@ def _dataset() -> None:
 def _model() -> None:
     snap, result = state.snapshot(), state.result()
     if snap.running:
-        doing = f"epoch {snap.epoch} of {snap.total_epochs}" if snap.epochs else f"{snap.stage}…"
+        doing = f"epoch {snap.epoch} of {snap.total_epochs}" if snap.epochs else f"{snap.activity}…"
         st.markdown(f"**Training**: {doing}")
         st.progress(snap.fraction)
     elif snap.state == FAILED:

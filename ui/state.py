@@ -22,6 +22,7 @@ from lstm_core.errors import LSTMLabError
 from lstm_core.examples import EXAMPLES
 from lstm_core.experiment import ExperimentResult, load_series
 from lstm_core.jobs import JobBusyError, JobSnapshot, TrainingJob
+from lstm_core.pool import shared_pool
 from lstm_core.series import GENERATORS, Series
 
 GENERATE, EXAMPLE, UPLOAD = "Generate", "Example", "Upload CSV"
@@ -55,7 +56,15 @@ def config() -> ExperimentConfig:
 
 
 def job() -> TrainingJob:
-    return st.session_state.setdefault("job", TrainingJob())
+    """The session's training job; its trainings run in the server's shared pool of workers."""
+    if "job" not in st.session_state:
+        st.session_state["job"] = TrainingJob(pool=shared_pool())
+    return st.session_state["job"]
+
+
+def prewarm() -> None:
+    """Have a training process ready (TensorFlow loaded) before the person presses Train."""
+    shared_pool().prewarm()
 
 
 def mode() -> str:
@@ -214,4 +223,6 @@ def stale() -> bool:
 
 def sequence_job() -> TrainingJob:
     """The sequence lab's training job, apart from the main experiment's."""
-    return st.session_state.setdefault("sequence_job", TrainingJob())
+    if "sequence_job" not in st.session_state:
+        st.session_state["sequence_job"] = TrainingJob(pool=shared_pool())
+    return st.session_state["sequence_job"]
