@@ -43,9 +43,39 @@ def test_parameter_count_matches_keras(units, features):
 
 def test_stacked_layers_pass_sequences_on_all_but_the_last():
     model = build_model(tiny(units=[4, 3], dropout=0.2))
-    lstms = [layer for layer in model.layers if type(layer).__name__ == "LSTM"]
+    lstms = [layer for layer in model.layers if type(layer).__name__ == "FusedLSTM"]
     assert [layer.return_sequences for layer in lstms] == [True, False]
     assert [type(layer).__name__ for layer in model.layers].count("Dropout") == 2
+
+
+def test_the_fused_lstm_is_keras_lstm_in_values_gradients_and_initial_weights():
+    import tensorflow as tf
+
+    from lstm_core.backend import keras
+    from lstm_core.model import FusedLSTM
+
+    def stack(layer):
+        keras.utils.set_random_seed(3)
+        inputs = keras.Input((9, 2))
+        hidden = layer(3, name="second")(layer(5, return_sequences=True, name="first")(inputs))
+        return keras.Model(inputs, keras.layers.Dense(1)(hidden))
+
+    fused, plain = stack(FusedLSTM), stack(keras.layers.LSTM)
+    assert all(np.array_equal(f, p) for f, p in zip(fused.get_weights(), plain.get_weights(), strict=True))
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(6, 9, 2)).astype("float32")
+    weights = [w + rng.normal(size=w.shape).astype("float32") * 0.3 for w in plain.get_weights()]
+    for model in (fused, plain):
+        model.set_weights(weights)
+
+    def output_and_gradients(model):
+        with tf.GradientTape() as tape:
+            out = model(x)
+            loss = tf.reduce_sum(out ** 2)
+        return [out.numpy()] + [g.numpy() for g in tape.gradient(loss, model.trainable_weights)]
+
+    for ours, theirs in zip(output_and_gradients(fused), output_and_gradients(plain), strict=True):
+        np.testing.assert_allclose(ours, theirs, atol=1e-5)
 
 
 def test_numpy_network_matches_keras(sine_data):
