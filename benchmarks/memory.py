@@ -7,6 +7,7 @@ pool's worker process, which is replaced after every ``recycle_after`` trainings
 TensorFlow leaves behind cannot pile up. Reported: this process, the live workers, and both.
 """
 
+import contextlib
 import gc
 import json
 import os
@@ -25,10 +26,8 @@ TRAININGS = 20
 def workers_mb(pool: TrainingPool) -> float:
     total = 0.0
     for pid in pool.stats()["worker_pids"]:
-        try:
+        with contextlib.suppress(FileNotFoundError, ProcessLookupError):  # ended meanwhile
             total += resident_mb(pid)
-        except (FileNotFoundError, ProcessLookupError):  # ended between the listing and the read
-            pass
     return total
 
 

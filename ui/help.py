@@ -56,6 +56,10 @@ HELP: dict[str, str] = {
     "season_length": "Season of the seasonal-naive baseline, in steps. 0 detects it from the "
                      "training part.",
     "log_scale": "Draw the losses on a logarithmic axis, which shows late small improvements.",
+    "history_compare": "Overlay these runs' loss curves and test predictions. A lower validation "
+                       "loss is a better model only when the runs share the same data and scaling.",
+    "history_restore": "Make a run current again: its results, forecast and settings come back, "
+                       "and training it again with the same seed gives the same numbers.",
     # results and forecast
     "rmse": "Root mean squared error, in the series' units: punishes large misses.",
     "mae": "Mean absolute error, in the series' units: the typical miss.",

@@ -14,10 +14,11 @@ import plotly.graph_objects as go
 
 from lstm_core.evaluation import Evaluation
 
-from .plan import Axis, Plan
+from .plan import Axis, Plan, time_axis
 
 if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
     from lstm_core.forecast import ForecastBand
+    from lstm_core.history import Run
     from lstm_core.progress import EpochProgress
 
 FONT_SIZE = 16
@@ -206,3 +207,38 @@ def horizon_error_figure(errors: np.ndarray) -> go.Figure:
     ])
     return _layout(fig, "How the error grows with the horizon", "steps ahead", "error",
                    SMALL_HEIGHT + 40)
+
+
+# One colour per compared run, in the order the runs are listed.
+RUN_COLORS = ("#e76f51", "#2a9d8f", "#264653", "#e9c46a", "#8e44ad", "#f4a261", "#1d3557", "#6a994e")
+
+
+def runs_loss_figure(runs: Sequence[Run], log_scale: bool) -> go.Figure:
+    """The loss curves of several runs overlaid: validation loss where there was validation."""
+    fig = go.Figure()
+    for index, run in enumerate(runs):
+        training = run.training
+        watched = training.val_loss if any(v is not None for v in training.val_loss) else training.loss
+        kind = "validation" if watched is training.val_loss else "training"
+        fig.add_trace(_line(np.arange(1, len(watched) + 1), np.array(watched, dtype=float),
+                            f"run {run.number} ({kind})", RUN_COLORS[index % len(RUN_COLORS)],
+                            mode="lines+markers"))
+    if log_scale:
+        fig.update_yaxes(type="log", dtick="D2")
+    return _layout(fig, "Loss by epoch, run by run", "epoch", "loss (scaled data)")
+
+
+def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
+    """The test predictions of several runs over the actual values of each run's test span."""
+    fig = go.Figure()
+    shown_actual: set[int] = set()
+    for index, run in enumerate(runs):
+        evaluation, x = run.evaluation, time_axis(run.series)
+        if id(run.series) not in shown_actual:
+            shown_actual.add(id(run.series))
+            fig.add_trace(_line(x[evaluation.test_times], evaluation.test_actual,
+                                f"actual ({run.label})", ACTUAL, width=1.5))
+        fig.add_trace(_line(x[evaluation.test_times], evaluation.test_predictions,
+                            f"run {run.number}: RMSE {evaluation.test_metrics.rmse:.4g}",
+                            RUN_COLORS[index % len(RUN_COLORS)]))
+    return _layout(fig, "Test predictions, run by run (one step ahead)", "time", "value")

@@ -21,6 +21,7 @@ from lstm_core.csv_loading import CsvPreview, inspect_csv
 from lstm_core.errors import LSTMLabError
 from lstm_core.examples import EXAMPLES
 from lstm_core.experiment import ExperimentResult, load_series
+from lstm_core.history import Run, RunHistory
 from lstm_core.jobs import JobBusyError, JobSnapshot, TrainingJob
 from lstm_core.pool import shared_pool
 from lstm_core.series import GENERATORS, Series
@@ -196,7 +197,7 @@ def start_training(data: Dataset) -> str | None:
         job().start(config(), data.series)
     except JobBusyError as exc:
         return str(exc)
-    st.session_state["trained_on"] = _trained_on(data)
+    st.session_state["training_on"] = (_trained_on(data), data.label)
     return None
 
 
@@ -205,8 +206,42 @@ def _trained_on(data: Dataset) -> str:
     return json.dumps([data.key, settings], sort_keys=True, default=str)
 
 
+def history() -> RunHistory:
+    """The session's finished trainings, the latest 20."""
+    return st.session_state.setdefault("history", RunHistory())
+
+
 def result() -> ExperimentResult | None:
-    return job().result
+    """The current result: the latest finished training, or a run restored from the history.
+
+    None while a training runs. A training's result joins the history the first time it is
+    seen here.
+    """
+    current_job = job()
+    if current_job.running:
+        return None
+    finished = current_job.result
+    if finished is not None and st.session_state.get("recorded") is not finished:
+        st.session_state["recorded"] = st.session_state["result"] = finished
+        st.session_state["trained_on"], label = st.session_state.get("training_on", (None, ""))
+        history().add(finished, label, current_job.snapshot().elapsed)
+    return st.session_state.get("result")
+
+
+def restore(run: Run) -> None:
+    """Make ``run`` current again: its result, and its settings in every widget."""
+    st.session_state["result"] = run.restore()
+    restored = ExperimentConfig.from_dict(run.config.to_dict())
+    st.session_state["config"] = restored
+    source = restored.source
+    if source.kind == "generate":
+        st.session_state["data_mode"] = GENERATE
+    elif any(str(e.path) == source.csv_path for e in EXAMPLES.values()):
+        st.session_state["data_mode"] = EXAMPLE
+    else:
+        st.session_state["data_mode"] = UPLOAD
+    data = dataset()
+    st.session_state["trained_on"] = _trained_on(data) if data is not None else None
 
 
 def snapshot() -> JobSnapshot:

@@ -19,6 +19,7 @@ PAGES = {
     "model": "pages/model.py",
     "results": "pages/results.py",
     "forecast": "pages/forecast.py",
+    "history": "pages/history.py",
 }
 
 

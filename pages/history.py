@@ -1,0 +1,73 @@
+"""Run history: every finished training of the session, to sort, compare and restore."""
+
+import streamlit as st
+
+from lstm_core.history import Run
+from ui import plots, state
+from ui.frame import require_entry
+from ui.help import HELP
+from ui.widgets import next_step, plain
+
+COMPARED_BY_DEFAULT = 3
+
+
+def table(runs: list[Run]) -> None:
+    st.dataframe(
+        [run.row() for run in reversed(runs)], hide_index=True,
+        column_config={
+            "test RMSE": st.column_config.NumberColumn(format="%.4g"),
+            "test MAE": st.column_config.NumberColumn(format="%.4g"),
+            "naive RMSE": st.column_config.NumberColumn(format="%.4g"),
+        },
+    )
+    st.caption(f"The latest {state.history().limit} runs of this session are kept; click a column's "
+               "header to sort by it. Runs are yours alone: nobody else on the server sees them.")
+
+
+def compare(runs: list[Run]) -> None:
+    numbers = [run.number for run in runs]
+    chosen = st.multiselect("Runs to compare", numbers, default=numbers[-COMPARED_BY_DEFAULT:],
+                            format_func=lambda n: f"run {n}", key="history.compare",
+                            help=HELP["history_compare"])
+    picked = [run for run in runs if run.number in chosen]
+    if not picked:
+        st.caption("Pick one or more runs to overlay their loss curves and test predictions.")
+        return
+    log_scale = st.toggle("Logarithmic loss axis", value=True, key="history.log_scale",
+                          help=HELP["log_scale"])
+    st.plotly_chart(plots.runs_loss_figure(picked, log_scale))
+    st.plotly_chart(plots.runs_predictions_figure(picked))
+
+
+def restore(runs: list[Run]) -> None:
+    numbers = [run.number for run in runs]
+    with st.container(horizontal=True, vertical_alignment="bottom"):
+        number = st.selectbox("Run", list(reversed(numbers)), format_func=lambda n: f"run {n}",
+                              key="history.restore_pick", help=HELP["history_restore"])
+        if st.button("Restore this run", icon=":material/restore:", key="history.restore",
+                     disabled=state.job().running):
+            state.restore(state.history().get(number))
+            st.session_state["history_restored"] = number
+    restored = st.session_state.pop("history_restored", None)
+    if restored is not None:
+        run = state.history().get(restored)
+        st.success(f"Run {restored} is current again: its settings are back in every widget, and the "
+                   f"Results, Forecast and How the LSTM works pages show it (data: {plain(run.label)}).",
+                   icon=":material/restore:")
+        next_step("results", "See its results")
+
+
+require_entry()
+st.title("Run history")
+st.caption("Every training of this session, with its settings, errors and loss curves: compare "
+           "what you tried and bring any run back.")
+runs = list(state.history())
+if not runs:
+    st.info("No finished training yet: train a model and it appears here.", icon=":material/info:")
+    next_step("model", "Go to Model & training")
+else:
+    table(runs)
+    st.subheader("Compare")
+    compare(runs)
+    st.subheader("Restore")
+    restore(runs)
