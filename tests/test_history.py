@@ -64,6 +64,6 @@ def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F
     assert app.session_state["config"].seed == 1
     assert any("Run 1 is current again" in s.value for s in app.success)
     assert app.session_state["result"].evaluation.test_metrics.rmse == first_rmse
-    assert f"test RMSE {first_rmse:.4g}" in sidebar_text(app) and "stale" not in sidebar_text(app)
+    assert f"test RMSE **{first_rmse:.4g}**" in sidebar_text(app) and "stale" not in sidebar_text(app)
     open_page(app, "model")
     assert app.number_input(key="config.seed").value == 1
