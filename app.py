@@ -6,10 +6,12 @@ imports it when a model is first built, so the first page appears at once.
 
 import streamlit as st
 
-from ui import frame, sidebar
+from ui import frame, sidebar, view
 
 st.set_page_config(page_title="LSTM Lab", page_icon="📈", layout="wide")
 frame.keep_keras_state()
+view.apply()
+view.style()
 
 page = st.navigation([
     st.Page("pages/data.py", title="Data", icon=":material/dataset:", default=True),

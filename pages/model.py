@@ -5,7 +5,7 @@ import streamlit as st
 from lstm_core.config import LIMITS, SCALERS, TRANSFORMS
 from lstm_core.jobs import FAILED, IDLE
 from lstm_core.params import count_params
-from ui import plots, state
+from ui import plots, state, view
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import Plan, plan
@@ -39,6 +39,8 @@ def network_settings() -> None:
         with column:
             st.number_input(f"Units, layer {layer + 1}", help=HELP["units"], **whole("units"),
                             **bound(f"config.units.{layer}", units, lambda v, k=layer: set_units(k, v)))
+    if view.hide_advanced():
+        return
     low, high = LIMITS["dropout"]
     st.slider("Dropout", low, high, step=0.05, help=HELP["dropout"], **config_field("dropout"))
 
@@ -46,6 +48,9 @@ def network_settings() -> None:
 def training_settings() -> None:
     st.markdown("**Training**")
     st.number_input("Epochs (at most)", help=HELP["epochs"], **whole("epochs"), **config_field("epochs"))
+    if view.hide_advanced():
+        st.caption("Advanced controls are hidden: switch them on under View in the sidebar.")
+        return
     st.number_input("Batch size", help=HELP["batch_size"], **whole("batch_size"),
                     **config_field("batch_size"))
     low, high = LIMITS["learning_rate"]
@@ -138,9 +143,10 @@ def page(data: state.Dataset) -> None:
     live(training_panel)
     st.divider()
     st.subheader("Settings")
-    for column, settings in zip(st.columns(3, gap="large"),
-                                (network_settings, training_settings, preprocessing_settings),
-                                strict=True):
+    groups = [network_settings, training_settings]
+    if not view.hide_advanced():
+        groups.append(preprocessing_settings)
+    for column, settings in zip(st.columns(3, gap="large"), groups, strict=False):
         with column:
             settings()
     st.subheader("What the model will see")

@@ -6,6 +6,7 @@ the same thing on every page (actual data, train fit, test predictions, forecast
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,15 @@ SMALL_HEIGHT = 340
 # Above this many points a line is drawn with WebGL, which stays fast where SVG crawls.
 WEBGL_POINTS = 5000
 
+# Presenter mode enlarges every chart by this factor. It is set at the start of each script run
+# (ui.view.apply), and each run has its own thread: one presenter's setting reaches no one else.
+_SCALE: contextvars.ContextVar[float] = contextvars.ContextVar("chart_scale", default=1.0)
+
+
+def set_scale(scale: float) -> None:
+    _SCALE.set(scale)
+
+
 ACTUAL = "#5b6b7d"
 TRAIN_FIT = "#2a9d8f"
 PREDICTED = "#e76f51"
@@ -44,17 +54,19 @@ def _line(x: Axis | Sequence, y: np.ndarray, name: str, color: str, **style) -> 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
             height: int = HEIGHT) -> go.Figure:
-    axis = {"tickfont": {"size": FONT_SIZE}, "title_font": {"size": FONT_SIZE}}
+    scale = _SCALE.get()
+    size = round(FONT_SIZE * scale)
+    axis = {"tickfont": {"size": size}, "title_font": {"size": size}}
     with_legend = fig.layout.showlegend is not False and len(fig.data) > 1
     fig.update_layout(
-        title={"text": title, "font": {"size": FONT_SIZE + 4}},
-        font={"size": FONT_SIZE},
-        height=height,
+        title={"text": title, "font": {"size": size + 4}},
+        font={"size": size},
+        height=round(height * scale),
         # The title on the first line, the legend on the second, whatever the chart's width.
-        margin={"l": 10, "r": 10, "t": 100 if with_legend else 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": round((100 if with_legend else 60) * scale), "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0,
-                "font": {"size": FONT_SIZE}},
-        hoverlabel={"font": {"size": FONT_SIZE}},
+                "font": {"size": size}},
+        hoverlabel={"font": {"size": size}},
         hovermode="x unified",
     )
     fig.update_xaxes(title_text=x_title, **axis)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lstm_core.jobs import FAILED
 
-from . import state
+from . import state, view
 from .widgets import duration, live, plain, sentence
 
 
@@ -16,6 +16,8 @@ def render() -> None:
         _dataset()
         st.subheader("Model")
         live(_model)
+        st.subheader("View")
+        view.controls()
 
 
 def _dataset() -> None:

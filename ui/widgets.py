@@ -9,7 +9,7 @@ import streamlit as st
 
 from lstm_core.jobs import TrainingJob
 
-from . import state
+from . import state, view
 
 # How often a panel that shows a running training redraws itself.
 POLL_SECONDS = 0.5
@@ -66,6 +66,7 @@ def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
     def panel() -> None:
         if polling and not watched.running:
             st.rerun()
+        view.apply()  # a fragment's rerun may run in a new thread
         render()
 
     panel()
