@@ -158,9 +158,9 @@ class TrainingPool:
         return None
 
     def prewarm(self) -> None:
-        """Start a worker now, if none is free, so the next training needn't wait for TensorFlow."""
+        """Start a worker now if there is none, so the first training needn't wait for TensorFlow."""
         with self._lock:
-            if not self._idle_worker() and len(self._workers) < self.max_workers:
+            if not self._workers and not self._closed.is_set():
                 self._spawn()
 
     def stats(self) -> dict[str, Any]:

@@ -7,6 +7,7 @@ chromium driven by Playwright, which never downloads a browser of its own.
 from __future__ import annotations
 
 import contextlib
+import os
 import socket
 import subprocess
 import sys
@@ -51,12 +52,15 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path) -> Iterator[Server]:
-    """A fresh server started as `make run` starts it (serve.py) on a free port, stopped on exit."""
+def running_app(log_path: Path, *options: str) -> Iterator[Server]:
+    """A fresh server started as `make run` starts it (serve.py) on a free port, stopped on exit.
+
+    ``options`` are more Streamlit options, e.g. "--server.disconnectedSessionTTL", "1".
+    """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "serve.py", "--server.headless", "true",
-               "--server.port", str(port), "--browser.gatherUsageStats", "false"]
+               "--server.port", str(port), "--browser.gatherUsageStats", "false", *options]
     with log_path.open("w") as log:
         started = time.monotonic()
         process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
@@ -83,3 +87,26 @@ def resident_mb(process_id: int) -> float:
         if line.startswith("VmRSS:"):
             return int(line.split()[1]) / 1024
     raise RuntimeError("no VmRSS line")
+
+
+def worker_pids(process: subprocess.Popen) -> list[int]:
+    """The server's training processes (lstm_core.worker), found by their parent and command."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes()
+        except OSError:  # ended meanwhile
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == process.pid and b"lstm_core.worker" in command:
+            found.append(int(entry.name))
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

@@ -17,7 +17,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from tests.app_server import CHROMIUM, ROOT, Server, launch_chromium, running_app
+from tests.app_server import (
+    CHROMIUM,
+    ROOT,
+    Server,
+    cpu_seconds,
+    launch_chromium,
+    running_app,
+    tensorflow_loaded,
+    worker_pids,
+)
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -122,6 +131,8 @@ def test_default_flow_from_data_to_forecast(server: Server, page: Page) -> None:
     print(figures)
     assert rmse < 0.15, "the default model should predict the default sine near its noise level (0.1)"
     assert training < 30
+    assert not tensorflow_loaded(server.process), "trainings run in worker processes, not in the server"
+    assert worker_pids(server.process)
 
 
 def test_a_deep_link_right_after_start_gets_the_whole_app(server: Server, page: Page) -> None:
@@ -132,3 +143,41 @@ def test_a_deep_link_right_after_start_gets_the_whole_app(server: Server, page: 
     assert nav.get_by_role("link", name="Model & training").count() == 1
     assert nav.get_by_role("link", name="app").count() == 0
     _assert_no_warning_or_error(page)
+
+
+def test_a_closed_tab_cancels_its_training(tmp_path: Path, browser: Browser) -> None:
+    """A closed tab's session expires (here after 1 s) and its training stops; the server goes on."""
+    with running_app(tmp_path / "streamlit.log", "--server.disconnectedSessionTTL", "1") as server:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = context.new_page()
+        page.goto(server.url)
+        _open(page, "Model & training")
+        epochs = page.get_by_role("spinbutton", name="Epochs (at most)")
+        epochs.fill("1000")
+        epochs.press("Enter")
+        page.get_by_text("Early-stopping patience").first.wait_for()
+        patience = page.get_by_role("spinbutton", name="Early-stopping patience (epochs)")
+        patience.fill("0")
+        patience.press("Enter")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name=re.compile(r"Train$")).click()
+        page.get_by_text(re.compile(r"Epoch \d+ of 1000")).first.wait_for(timeout=TRAINING_TIMEOUT_MS)
+        (worker,) = worker_pids(server.process)
+        busy = cpu_seconds(worker)
+        page.wait_for_timeout(1000)
+        assert cpu_seconds(worker) - busy > 0.3, "the worker should be training"
+        context.close()
+        time.sleep(2)  # past the session's time to live
+        visitor = browser.new_context()  # a later visitor: the server tidies expired sessions then
+        seen = visitor.new_page()
+        seen.goto(server.url)
+        seen.get_by_role("heading", name="Data", level=1).wait_for()
+        visitor.close()
+        deadline = time.monotonic() + 30
+        while True:
+            before = cpu_seconds(worker)
+            time.sleep(1)
+            if cpu_seconds(worker) - before < 0.05:
+                break
+            assert time.monotonic() < deadline, "the closed tab's training kept running"
+        assert server.process.poll() is None
