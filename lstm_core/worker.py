@@ -81,7 +81,17 @@ def serve(conn: Connection, preload: bool) -> None:
         inbox.finished(task[0])
 
 
+def lower_priority() -> None:
+    """Trainings are batch work: they get the CPU the server leaves, so pages stay quick to
+    serve however many trainings run. Linux's idle scheduling class where there is one."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
+
+
 def main(argv: list[str]) -> None:
+    lower_priority()
     serve(Connection(int(argv[0])), preload="preload" in argv[1:])
 
 

@@ -12,7 +12,7 @@ from lstm_core.jobs import TrainingJob
 from . import state, view
 
 # How often a panel that shows a running training redraws itself.
-POLL_SECONDS = 0.5
+POLL_SECONDS = 1.0
 
 PAGES = {
     "data": "pages/data.py",

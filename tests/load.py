@@ -1,0 +1,130 @@
+"""The load test: N browser sessions on one server generate data and train at once.
+
+Used by tests/test_browser.py (N = 8) and benchmarks/load.py. Loopback only, bounded in count
+and time. Each session picks its own seed, so every result must differ; while they train, a
+fresh visitor's first page load is timed.
+
+In a workshop every participant's browser runs on their own laptop. Here all of them share the
+server's two cores, and eight live pages redrawing their loss charts take more CPU than the
+server and the trainings together; so the participants' Chromium runs in the kernel's idle
+scheduling class (``chrt --idle``: Chromium resets plain ``nice`` values), standing in for
+"elsewhere", while the visitor whose page load is timed runs in a normal Chromium, as a
+newcomer's laptop would, driven by a Playwright of its own.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from tests.app_server import CHROMIUM, CHROMIUM_ARGS, ROOT, launch_chromium, running_app
+
+SESSIONS = 8
+EPOCHS = 15
+TIMEOUT_MS = 300_000
+RMSE = re.compile(r"Trained: test RMSE ([0-9.]+)")
+
+
+def _set(page, name: str, value: int) -> None:
+    field = page.get_by_role("spinbutton", name=name)
+    field.fill(str(value))
+    field.press("Enter")
+
+
+def _start(page, url: str, seed: int) -> None:
+    page.goto(url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Model & training").click()
+    page.get_by_role("heading", name="Model & training", level=1).wait_for()
+    _set(page, "Seed", seed)
+    _set(page, "Epochs (at most)", EPOCHS)
+    page.wait_for_timeout(300)
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+
+
+def _page_load_seconds(url: str) -> float:
+    """A newcomer's first page load: a fresh Chromium, driven by its own Playwright in a process
+    of its own, so the participants' traffic through this process's Playwright can't delay it."""
+    done = subprocess.run([sys.executable, "-m", "tests.load", url], cwd=ROOT, capture_output=True,
+                          text=True, timeout=120, check=True)
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def visit(url: str) -> float:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        browser.new_page().goto("about:blank")  # a newcomer's browser is already running
+        page = browser.new_context().new_page()
+        began = time.monotonic()
+        page.goto(url)
+        page.get_by_role("heading", name="Data", level=1).wait_for()
+        seconds = time.monotonic() - began
+        browser.close()
+    return seconds
+
+
+def _participants_browser(browser_type, folder: Path):
+    """Debian's Chromium in the idle scheduling class: the participants' browsers."""
+    launcher = folder / "chromium-idle"
+    launcher.write_text(f'#!/bin/sh\nexec chrt --idle 0 {CHROMIUM} "$@"\n')
+    launcher.chmod(0o755)
+    return browser_type.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
+
+
+def run(sessions: int = SESSIONS, browser_type=None) -> dict:
+    """Train from ``sessions`` browser sessions at once (Chromium from ``browser_type``, else
+    a new Playwright's) and time newcomers' page loads meanwhile."""
+    if browser_type is None:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as playwright:
+            return _run(sessions, playwright.chromium)
+    return _run(sessions, browser_type)
+
+
+def _run(sessions: int, browser_type) -> dict:
+    with tempfile.TemporaryDirectory() as name, running_app(Path(name) / "streamlit.log") as server:
+        browser = _participants_browser(browser_type, Path(name))
+        _page_load_seconds(server.url)  # the server's very first page
+        contexts = [browser.new_context() for _ in range(sessions)]
+        pages = [context.new_page() for context in contexts]
+        began = time.monotonic()
+        for seed, page in enumerate(pages, start=1):
+            _start(page, server.url, seed)
+        # More sessions than cores: the last one waits its turn, and its page says so.
+        pages[-1].get_by_text(re.compile(r"in the queue")).first.wait_for(timeout=10_000)
+        queued = True
+        loads = [_page_load_seconds(server.url) for _ in range(3)]
+        rmses = []
+        for page in pages:
+            sidebar = page.get_by_test_id("stSidebar")
+            sidebar.get_by_text(RMSE).wait_for(timeout=TIMEOUT_MS)
+            rmses.append(float(RMSE.search(sidebar.inner_text()).group(1)))
+        total = time.monotonic() - began
+        alive = server.process.poll() is None
+        browser.close()
+    return {
+        "benchmark": "load",
+        "sessions": sessions,
+        "epochs": EPOCHS,
+        "test_rmse_by_session": rmses,
+        "distinct_results": len(set(rmses)),
+        "all_finite": all(math.isfinite(r) for r in rmses),
+        "queue_shown": queued,
+        "page_loads_during_training_seconds": [round(s, 2) for s in loads],
+        "slowest_page_load_seconds": round(max(loads), 2),
+        "total_seconds": round(total, 1),
+        "server_alive": alive,
+        "target": "every session trained with its own result; slowest_page_load_seconds < 2",
+    }
+
+
+if __name__ == "__main__":
+    print(visit(sys.argv[1]))
