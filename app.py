@@ -6,10 +6,11 @@ imports it when a model is first built, so the first page appears at once.
 
 import streamlit as st
 
-from ui import frame, sidebar, view
+from ui import frame, links, sidebar, view
 
 st.set_page_config(page_title="LSTM Lab", page_icon="📈", layout="wide")
 frame.keep_keras_state()
+links.read()  # a shared link sets everything up on the session's first run
 view.apply()
 view.style()
 
@@ -23,6 +24,8 @@ page = st.navigation([
     st.Page("pages/sequence_lab.py", title="Sequence lab", icon=":material/functions:"),
 ])
 with frame.entry():
+    links.notices()
     page.run()
 # After the page, so the sidebar shows what the page has just changed (a new upload, say).
 sidebar.render()
+links.write()

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lstm_core.jobs import FAILED
 
-from . import state, view
+from . import links, state, view
 from .widgets import duration, live, plain, sentence
 
 
@@ -16,7 +16,10 @@ def render() -> None:
         _dataset()
         st.subheader("Model")
         live(_model)
-        st.subheader("View")
+        st.subheader("Workshop")
+        links.preset_picker()
+        with st.expander("Share this setup", icon=":material/link:"):
+            links.share_controls()
         view.controls()
 
 
