@@ -83,11 +83,12 @@ PRESETS: dict[str, Preset] = {
         Preset(
             "overfitting",
             "Lesson: overfitting, a big model on little data",
-            "150 noisy samples, 128 units, no dropout and no early stopping for 150 epochs. The "
-            "training loss keeps falling while the validation loss turns up: the model learns the "
-            "noise; add dropout or patience and compare the test error.",
-            ExperimentConfig(source=_sine(length=150, period=25.0, noise_level=0.3), window=10,
-                             units=[128], epochs=150, patience=0, learning_rate=0.01,
+            "120 noisy samples, two layers of 128 units, no dropout and no early stopping for "
+            "200 epochs. The training loss keeps falling while the validation loss turns back up "
+            "after about 100 epochs: the model learns the noise; add dropout or patience and "
+            "compare the test error.",
+            ExperimentConfig(source=_sine(length=120, period=25.0, noise_level=0.4), window=30,
+                             units=[128, 128], epochs=200, patience=0, learning_rate=0.005,
                              val_share=0.2, test_share=0.2, horizon=50),
         ),
     )
