@@ -27,9 +27,8 @@ from .windows import WindowedData, prepare
 PREPARING = "preparing the data"
 LOADING_TENSORFLOW = "loading TensorFlow"
 TRAINING = "training"
-EVALUATING = "evaluating"
-FORECASTING = "forecasting"
-STAGES = (PREPARING, LOADING_TENSORFLOW, TRAINING, EVALUATING, FORECASTING)
+EVALUATING = "evaluating and forecasting"
+STAGES = (PREPARING, LOADING_TENSORFLOW, TRAINING, EVALUATING)
 
 
 class TrainingFailedError(LSTMLabError):
@@ -131,16 +130,26 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
     if training.stop_reason == DIVERGED and training.best_epoch is None:
         raise TrainingFailedError(training.message)
     stage(EVALUATING)
-    net = NumpyLSTM.from_model(model)
-    evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
-                          config.season_length)
-    stage(FORECASTING)
     from .backend import intra_op_threads
 
+    weights = model.get_weights()
+    net = NumpyLSTM.from_weights(weights, config.dropout)
+    return assemble(config, data, weights, training,
+                    keras_check=keras_difference(net, data.X_test[0]) if len(data.X_test) else None,
+                    threads=intra_op_threads())
+
+
+def assemble(config: ExperimentConfig, data: WindowedData, weights: list[np.ndarray],
+             training: TrainingResult, keras_check: float | None = None,
+             threads: int | None = None) -> ExperimentResult:
+    """Everything a trained model gives, from its weights alone: the one-step predictions and
+    their errors next to the baselines', and the forecasts. NumPy only, no TensorFlow: an
+    imported run is rebuilt this way too."""
+    net = NumpyLSTM.from_weights(weights, config.dropout)
+    evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
+                          config.season_length)
     return ExperimentResult(
-        config=config, data=data, weights=model.get_weights(), training=training,
-        evaluation=evaluation, forecast=forecast_future(net, data, config.horizon),
-        test_rollout=rollout_test(net, data),
-        keras_check=keras_difference(net, data.X_test[0]) if len(data.X_test) else None,
-        threads=intra_op_threads(),
+        config=config, data=data, weights=weights, training=training, evaluation=evaluation,
+        forecast=forecast_future(net, data, config.horizon), test_rollout=rollout_test(net, data),
+        keras_check=keras_check, threads=threads,
     )
