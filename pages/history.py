@@ -1,7 +1,11 @@
 """Run history: every finished training of the session, to sort, compare and restore."""
 
+import hashlib
+
 import streamlit as st
 
+from lstm_core.errors import LSTMLabError
+from lstm_core.export import load_bundle, load_config
 from lstm_core.history import Run
 from ui import plots, state
 from ui.frame import require_entry
@@ -57,10 +61,40 @@ def restore(runs: list[Run]) -> None:
         next_step("results", "See its results")
 
 
+def import_file() -> None:
+    """A run bundle (zip) becomes the current run; a config (JSON) the current settings."""
+    upload = st.file_uploader("Import a run (.zip) or settings (.json) exported by LSTM Lab",
+                              type=["zip", "json"], key="history.import", help=HELP["history_import"])
+    if upload is None:
+        return
+    content = upload.getvalue()
+    digest = hashlib.sha256(content).hexdigest()
+    if st.session_state.get("history_imported") != digest:  # once per file, not on every rerun
+        st.session_state["history_imported"] = digest
+        st.session_state["history_import_outcome"] = read_import(upload.name, content)
+    kind, message = st.session_state["history_import_outcome"]
+    (st.success if kind == "ok" else st.error)(plain(message), icon=":material/upload_file:")
+
+
+def read_import(name: str, content: bytes) -> tuple[str, str]:
+    try:
+        if name.lower().endswith(".json"):
+            state.use_config(load_config(content))
+            return "ok", f"Settings imported from {name}: they are in every widget now; train to use them."
+        restored = load_bundle(content).result()
+    except LSTMLabError as exc:
+        return "error", f"{name} was not imported: {exc}."
+    state.adopt(restored)
+    run = state.history().add(restored, f"imported from {name}", restored.training.fit_seconds)
+    return "ok", (f"Run imported from {name} as run {run.number}: its results, forecast and settings "
+                  "are current, recomputed from its weights.")
+
+
 require_entry()
 st.title("Run history")
 st.caption("Every training of this session, with its settings, errors and loss curves: compare "
            "what you tried and bring any run back.")
+import_file()
 runs = list(state.history())
 if not runs:
     st.info("No finished training yet: train a model and it appears here.", icon=":material/info:")

@@ -1,10 +1,12 @@
 """Results: how well the trained model predicts one step ahead, next to honest baselines."""
 
 import json
+from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from lstm_core import export
 from lstm_core.evaluation import Metrics
 from lstm_core.experiment import ExperimentResult
 from ui import plots, state
@@ -77,6 +79,14 @@ def training_summary(result: ExperimentResult) -> None:
     st.download_button("Download the settings (JSON)", result.config.to_json(),
                        file_name="lstm-lab-config.json", mime="application/json",
                        icon=":material/download:")
+    st.download_button("Download the test predictions (CSV)", partial(export.predictions_csv, result),
+                       file_name="lstm-lab-predictions.csv", mime="text/csv", icon=":material/download:")
+    st.download_button("Download the run (zip: weights, data, script)", partial(export.bundle, result),
+                       file_name="lstm-lab-run.zip", mime="application/zip", icon=":material/download:",
+                       help=HELP["bundle"])
+    st.download_button("Download a plain-Keras script", partial(export.keras_script, result),
+                       file_name="reproduce.py", mime="text/x-python", icon=":material/download:",
+                       help=HELP["script"])
 
 
 def charts(result: ExperimentResult) -> None:

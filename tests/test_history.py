@@ -15,6 +15,7 @@ from tests.test_app_pages import (
     sidebar_text,
     tiny_model,
     train_button,
+    unescaped,
     wait_for_training,
 )
 
@@ -67,3 +68,32 @@ def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F
     assert f"test RMSE **{first_rmse:.4g}**" in sidebar_text(app) and "stale" not in sidebar_text(app)
     open_page(app, "model")
     assert app.number_input(key="config.seed").value == 1
+
+
+def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> None:  # noqa: F811
+    from lstm_core.export import bundle
+    from tests.test_app_workshop import fresh_app
+
+    tiny_model(app)
+    train(app, 5)
+    healthy(open_page(app, "results"))
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download the run (zip: weights, data, script)" in labels
+    first = app.session_state["result"]
+    other = fresh_app(monkeypatch, {})
+    open_page(other, "history")
+    other.get("file_uploader")[0].upload("run.zip", bundle(first), "application/zip").run()
+    healthy(other)
+    assert any("Run imported from run.zip as run 1" in unescaped(s.value) for s in other.success)
+    imported = other.session_state["result"]
+    assert np.array_equal(imported.evaluation.test_predictions, first.evaluation.test_predictions)
+    assert other.session_state["config"] == first.config
+    assert list(other.dataframe[0].value["run"]) == [1]
+
+
+def test_a_malformed_import_is_refused_with_a_message(app: AppTest) -> None:  # noqa: F811
+    open_page(app, "history")
+    app.get("file_uploader")[0].upload("run.zip", b"not a zip at all", "application/zip").run()
+    assert not app.exception
+    assert any("run.zip was not imported: this file is not a zip" in unescaped(e.value) for e in app.error)
+    assert app.session_state.get("result") is None

@@ -58,6 +58,12 @@ HELP: dict[str, str] = {
     "log_scale": "Draw the losses on a logarithmic axis, which shows late small improvements.",
     "history_compare": "Overlay these runs' loss curves and test predictions. A lower validation "
                        "loss is a better model only when the runs share the same data and scaling.",
+    "bundle": "The trained weights with their settings, the data and a script, in one zip: import "
+              "it on the Run history page, here or on another LSTM Lab.",
+    "script": "A standalone Python script using plain Keras that retrains this run (put it next to "
+              "the zip's data.csv) and prints the same test RMSE.",
+    "history_import": "A zip from 'Download the run' brings the run back (its weights into the same "
+                      "architecture, nothing else is executed); a settings JSON sets every widget.",
     "history_restore": "Make a run current again: its results, forecast and settings come back, "
                        "and training it again with the same seed gives the same numbers.",
     # results and forecast

@@ -230,16 +230,25 @@ def result() -> ExperimentResult | None:
 
 def restore(run: Run) -> None:
     """Make ``run`` current again: its result, and its settings in every widget."""
-    st.session_state["result"] = run.restore()
-    restored = ExperimentConfig.from_dict(run.config.to_dict())
-    st.session_state["config"] = restored
-    source = restored.source
+    adopt(run.restore())
+
+
+def use_config(config: ExperimentConfig) -> None:
+    """Put ``config`` in every widget, with the data mode its source calls for."""
+    st.session_state["config"] = ExperimentConfig.from_dict(config.to_dict())
+    source = config.source
     if source.kind == "generate":
         st.session_state["data_mode"] = GENERATE
     elif any(str(e.path) == source.csv_path for e in EXAMPLES.values()):
         st.session_state["data_mode"] = EXAMPLE
     else:
         st.session_state["data_mode"] = UPLOAD
+
+
+def adopt(chosen: ExperimentResult) -> None:
+    """Make ``chosen`` the current result, its settings current too."""
+    st.session_state["result"] = chosen
+    use_config(chosen.config)
     data = dataset()
     st.session_state["trained_on"] = _trained_on(data) if data is not None else None
 
