@@ -198,3 +198,52 @@ def test_eight_sessions_train_at_once(browser: Browser) -> None:
     assert all(rmse < 0.3 for rmse in figures["test_rmse_by_session"])  # the sine's noise is 0.1
     assert figures["queue_shown"], "with more sessions than cores, some trainings wait their turn"
     assert figures["server_alive"]
+
+
+def _download(page: Page, label: str) -> bytes:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=label).click()
+    return Path(download.value.path()).read_bytes()
+
+
+def _train_and_wait(page: Page) -> None:
+    _open(page, "Model & training")
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+
+
+def test_a_preset_link_and_an_exported_run_reproduce_the_numbers(server: Server, browser: Browser) -> None:
+    """Pick a preset, train, copy the link, open it in a new browser context, train again: the
+    same predictions. Export the run, import it in a third context: the same predictions."""
+    first = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    first.goto(server.url)
+    first.get_by_role("heading", name="Data", level=1).wait_for()
+    sidebar = first.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
+    first.get_by_role("option", name="Tutorial: a clean sine, LSTM(10)").click()
+    sidebar.get_by_text("A noise-free sine").wait_for()
+    _train_and_wait(first)
+    _open(first, "Results")
+    predictions = _download(first, "Download the test predictions (CSV)")
+    run_zip = _download(first, "Download the run (zip: weights, data, script)")
+    sidebar.get_by_text("Share this setup").click()
+    link = sidebar.get_by_test_id("stCode").inner_text().strip()
+    assert "preset=clean_sine" in link and "units=10" in link and link.startswith(server.url)
+
+    second = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    second.goto(link)  # the page the link was copied on, with the whole setup
+    second.get_by_role("heading", name="Results", level=1).wait_for()
+    _train_and_wait(second)
+    _open(second, "Results")
+    assert _download(second, "Download the test predictions (CSV)") == predictions
+
+    third = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    third.goto(server.url)
+    _open(third, "Run history")
+    third.locator("input[type=file]").set_input_files(
+        files=[{"name": "lstm-lab-run.zip", "mimeType": "application/zip", "buffer": run_zip}])
+    third.get_by_text(re.compile(r"Run imported from lstm-lab-run.zip")).wait_for()
+    _open(third, "Results")
+    assert _download(third, "Download the test predictions (CSV)") == predictions
+    _assert_no_warning_or_error(third)
