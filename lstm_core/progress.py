@@ -63,8 +63,9 @@ def message(reason: str, epochs_run: int, best_epoch: int | None, patience: int,
         EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the {watched} did not "
                         f"improve for {patience} epochs{best}",
         STOPPED: f"stopped on request after {epochs_run} epoch(s){best}",
-        DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN or infinite; "
-                  f"lower the learning rate{best}",
+        DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN, infinite or "
+                  f"over 100 times that of always predicting the average; lower the learning "
+                  f"rate{best}",
     }[reason]
 
 

@@ -28,14 +28,18 @@ from .progress import (
 )
 from .windows import WindowedData
 
+# A loss this many times the targets' variance (the loss of always predicting their mean) is
+# a training running away, as a too high learning rate makes it: stopped like a NaN.
+EXPLODED = 100.0
+
 
 class _Monitor(keras.callbacks.Callback):
     """Records losses, reports progress, stops on request, on patience or on a non-finite loss."""
 
     def __init__(self, epochs: int, patience: int, progress: ProgressCallback | None,
-                 stop: StopRequest | None) -> None:
+                 stop: StopRequest | None, ceiling: float = math.inf) -> None:
         super().__init__()
-        self.epochs, self.patience = epochs, patience
+        self.epochs, self.patience, self.ceiling = epochs, patience, ceiling
         self.progress, self.stop = progress, stop
         self.loss: list[float] = []
         self.val_loss: list[float | None] = []
@@ -68,7 +72,7 @@ class _Monitor(keras.callbacks.Callback):
         if self.progress is not None:
             self.progress(event)
         score = event.monitored
-        if not (math.isfinite(loss) and math.isfinite(score)):
+        if not (math.isfinite(loss) and math.isfinite(score)) or loss > self.ceiling:
             self.reason = DIVERGED
             self.model.stop_training = True
             return
@@ -90,7 +94,8 @@ def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_s
 
     ``validation`` is (x, y) or None; early stopping then watches the training loss.
     """
-    monitor = _Monitor(epochs, patience, progress, stop)
+    spread = float(np.var(y)) if len(y) > 1 else 0.0
+    monitor = _Monitor(epochs, patience, progress, stop, EXPLODED * spread if spread > 0 else math.inf)
     keras.utils.set_random_seed(seed)
     started = time.perf_counter()
     model.fit(x, y, validation_data=validation, epochs=epochs, batch_size=batch_size,
