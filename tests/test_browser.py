@@ -247,3 +247,32 @@ def test_a_preset_link_and_an_exported_run_reproduce_the_numbers(server: Server,
     _open(third, "Results")
     assert _download(third, "Download the test predictions (CSV)") == predictions
     _assert_no_warning_or_error(third)
+
+
+def test_hostile_column_names_stay_text_in_the_browser(server: Server, page: Page) -> None:
+    """Columns named `<img src=x onerror=alert(1)>` and `**bold** [link](http://x)` in a file named
+    `<script>alert(1)</script>.csv`: no image, link, bold text, script or dialog on any page."""
+    from tests.test_safety import HOSTILE_CSV, IMG, SCRIPT_NAME
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload CSV", exact=True).click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": SCRIPT_NAME, "mimeType": "text/csv", "buffer": HOSTILE_CSV}])
+    page.get_by_text(IMG, exact=True).first.wait_for()  # the target column, named as it is
+    _shoot(page, "hostile-data")
+    _open(page, "Model & training")
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    for title in ("Results", "Forecast", "How the LSTM works", "Data"):
+        _open(page, title)
+        page.wait_for_timeout(1000)
+        assert page.locator('img[src="x"]').count() == 0, title
+        assert page.locator('a[href="http://x"]').count() == 0, title
+        assert page.locator("strong", has_text="bold").count() == 0, title
+        assert page.locator("script", has_text="alert(1)").count() == 0, title
+    assert page.get_by_text(SCRIPT_NAME).count() >= 1 and page.get_by_text(IMG).count() >= 1
+    assert dialogs == []
