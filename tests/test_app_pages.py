@@ -261,7 +261,9 @@ def test_generate_train_results_forecast(app: AppTest) -> None:
     assert "than the naive forecast" in (app.success or app.info)[0].value
     assert list(app.dataframe[0].value.index) == ["LSTM", "naive", "seasonal naive", "linear AR"]
     assert len(app.get("plotly_chart")) == 4
-    assert len(app.get("download_button")) == 2
+    assert [b.label for b in app.get("download_button")] == [
+        "Download the results (JSON)", "Download the settings (JSON)", "Download the test predictions (CSV)",
+        "Download the run (zip: weights, data, script)", "Download a plain-Keras script"]
 
     healthy(open_page(app, "forecast"))
     assert len(app.get("plotly_chart")) == 3
