@@ -10,7 +10,7 @@ names a file on the server.
 
 from __future__ import annotations
 
-import inspect
+import ast
 import io
 import json
 import zipfile
@@ -264,11 +264,17 @@ def _training(summary: dict) -> TrainingResult:
         raise ImportRefusedError(f"this run's training history cannot be read: {exc}") from None
 
 
+def _layer_source() -> str:
+    """The FusedLSTM class's source, read as text: importing lstm_core.model would load
+    TensorFlow into the app's server just to print a script."""
+    text = (Path(__file__).parent / "model.py").read_text()
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "FusedLSTM")
+    return ast.get_source_segment(text, node)
+
+
 def keras_script(result: ExperimentResult) -> str:
     """``reproduce.py``: the run retrained with plain Keras, outside LSTM Lab."""
-    from . import model  # only its source text: the script defines the same layer itself
-
-    layer = inspect.getsource(model.FusedLSTM)
+    layer = _layer_source()
     config = result.config
     return SCRIPT.format(
         settings=json.dumps({"window": config.window, "units": config.units, "dropout": config.dropout,

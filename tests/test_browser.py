@@ -247,6 +247,7 @@ def test_a_preset_link_and_an_exported_run_reproduce_the_numbers(server: Server,
     _open(third, "Results")
     assert _download(third, "Download the test predictions (CSV)") == predictions
     _assert_no_warning_or_error(third)
+    assert not tensorflow_loaded(server.process), "exports and imports need no TensorFlow"
 
 
 def test_hostile_column_names_stay_text_in_the_browser(server: Server, page: Page) -> None:
