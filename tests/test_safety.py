@@ -147,3 +147,15 @@ def test_the_server_config_sets_safe_defaults() -> None:
 def test_an_oversized_upload_is_refused_by_lstm_core_too() -> None:
     with pytest.raises(LSTMLabError, match=r"over the 1000 bytes limit"):
         load_csv(HOSTILE_CSV, target=IMG, options=LoadOptions(max_bytes=1000))
+
+
+def test_chart_texts_from_user_strings_are_not_plotly_markup() -> None:
+    """Plotly reads some HTML in titles and trace names (<a href>, <b>); a column name is none."""
+    import numpy as np
+
+    from ui import plots
+
+    name = '<a href="http://x">click</a> <b>bold</b>'
+    figure = plots.series_figure(np.arange(5), np.arange(5.0), name)
+    assert figure.data[0].name == figure.layout.yaxis.title.text == (
+        '&lt;a href="http://x"&gt;click&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;')

@@ -7,6 +7,7 @@ the same thing on every page (actual data, train fit, test predictions, forecast
 from __future__ import annotations
 
 import contextvars
+import html
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -45,9 +46,15 @@ FORECAST = "#8e44ad"
 REGIONS = (("train", TRAIN_FIT, 0.07), ("validation", VALIDATION, 0.16), ("test", PREDICTED, 0.09))
 
 
+def literal(text: str) -> str:
+    """``text`` as Plotly shows it literally: Plotly reads some HTML in titles and trace names
+    (``<a href>`` becomes a link, ``<b>`` bold text), and a column or file name is no markup."""
+    return html.escape(text, quote=False)
+
+
 def _line(x: Axis | Sequence, y: np.ndarray, name: str, color: str, **style) -> go.Scatter:
     kind = go.Scattergl if len(y) > WEBGL_POINTS else go.Scatter
-    return kind(x=x, y=y, name=name, mode=style.pop("mode", "lines"),
+    return kind(x=x, y=y, name=literal(name), mode=style.pop("mode", "lines"),
                 line={"color": color, "width": style.pop("width", 2), **style.pop("line", {})},
                 **style)
 
@@ -60,7 +67,7 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
     # One update call: plotly's update machinery costs tens of ms per call, and the loss chart
     # is rebuilt every second for every session that trains.
     fig.update_layout(
-        title={"text": title, "font": {"size": size + 4}},
+        title={"text": literal(title), "font": {"size": size + 4}},
         font={"size": size},
         height=round(height * scale),
         # The title on the first line, the legend on the second, whatever the chart's width.
@@ -69,8 +76,8 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
                 "font": {"size": size}},
         hoverlabel={"font": {"size": size}},
         hovermode="x unified",
-        xaxis={"title": {"text": x_title, "font": {"size": size}}, "tickfont": {"size": size}},
-        yaxis={"title": {"text": y_title, "font": {"size": size}}, "tickfont": {"size": size}},
+        xaxis={"title": {"text": literal(x_title), "font": {"size": size}}, "tickfont": {"size": size}},
+        yaxis={"title": {"text": literal(y_title), "font": {"size": size}}, "tickfont": {"size": size}},
     )
     return fig
 
