@@ -8,6 +8,7 @@ the same ranges.
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
@@ -156,6 +157,8 @@ def _range_problem(name: str, value: Any) -> list[str]:
     whole = isinstance(low, int) and isinstance(high, int)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return [f"{name} must be a number, got {value!r}"]
+    if not math.isfinite(value):
+        return [f"{name} must be between {low} and {high}, got {value}"]
     if whole and int(value) != value:
         return [f"{name} must be a whole number, got {value}"]
     if not low <= value <= high:
@@ -180,7 +183,7 @@ def _as_units(value: Any) -> list[int]:
         parts = [value]
     try:
         return [int(p) if float(p) == int(float(p)) else float(p) for p in parts]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ConfigError(f"units must be whole numbers separated by commas, got {value!r}") from None
 
 

@@ -89,7 +89,7 @@ class Param:
                     raise ValueError
             else:
                 converted = str(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ConfigError(
                 f"{self.name} must be {'a whole number' if self.kind is int else 'a number'}, "
                 f"got {value!r}"

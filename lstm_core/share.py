@@ -11,6 +11,7 @@ example by its name only and an uploaded file not at all: no file path ever come
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
@@ -194,6 +195,8 @@ def _parse(name: str, text: str):
         number = float(text)
     except ValueError:
         raise ConfigError("not a number") from None
+    if not math.isfinite(number):
+        raise ConfigError(f"outside {low} to {high}")
     if isinstance(low, int) and isinstance(high, int):
         if number != int(number):
             raise ConfigError("not a whole number")

@@ -80,13 +80,14 @@ def training_summary(result: ExperimentResult) -> None:
                        file_name="lstm-lab-config.json", mime="application/json",
                        icon=":material/download:")
     st.download_button("Download the test predictions (CSV)", partial(export.predictions_csv, result),
-                       file_name="lstm-lab-predictions.csv", mime="text/csv", icon=":material/download:")
+                       file_name="lstm-lab-predictions.csv", mime="text/csv", icon=":material/download:",
+                       on_click="ignore")
     st.download_button("Download the run (zip: weights, data, script)", partial(export.bundle, result),
                        file_name="lstm-lab-run.zip", mime="application/zip", icon=":material/download:",
-                       help=HELP["bundle"])
+                       help=HELP["bundle"], on_click="ignore")
     st.download_button("Download a plain-Keras script", partial(export.keras_script, result),
                        file_name="reproduce.py", mime="text/x-python", icon=":material/download:",
-                       help=HELP["script"])
+                       help=HELP["script"], on_click="ignore")
 
 
 def charts(result: ExperimentResult) -> None:

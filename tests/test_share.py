@@ -81,6 +81,11 @@ def test_an_upload_link_keeps_its_settings_and_asks_for_the_file() -> None:
     ({"data": "ftp"}, "data source 'ftp'"),
     ({"val_share": "0.5", "test_share": "0.5"}, "do not fit together"),
     ({"what": "ever"}, "what are unknown"),
+    ({"window": "nan"}, "window 'nan'"),
+    ({"horizon": "-inf"}, "horizon '-inf'"),
+    ({"epochs": "1e999"}, "epochs '1e999'"),
+    ({"units": "1e999"}, "units '1e999'"),
+    ({"g.length": "inf"}, "length must be"),
 ])
 def test_bad_values_fall_back_to_defaults_with_a_notice(query: dict, fragment: str) -> None:
     shared = from_query(query)
