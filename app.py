@@ -6,7 +6,7 @@ imports it when a model is first built, so the first page appears at once.
 
 import streamlit as st
 
-from ui import frame, links, sidebar, view
+from ui import frame, links, sidebar, view, widgets
 
 st.set_page_config(page_title="LSTM Lab", page_icon="📈", layout="wide")
 frame.keep_keras_state()
@@ -24,6 +24,7 @@ page = st.navigation([
     st.Page("pages/sequence_lab.py", title="Sequence lab", icon=":material/functions:"),
 ])
 with frame.entry():
+    widgets.new_page_run()
     links.notices()
     page.run()
 # After the page, so the sidebar shows what the page has just changed (a new upload, say).

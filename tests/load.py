@@ -1,8 +1,9 @@
 """The load test: N browser sessions on one server generate data and train at once.
 
 Used by tests/test_browser.py (N = 8) and benchmarks/load.py. Loopback only, bounded in count
-and time. Each session picks its own seed, so every result must differ; while they train, a
-fresh visitor's first page load is timed.
+and time. Each session opens the app and picks its own seed, so every result must differ; then
+all of them press Train within a second or so, so the trainings truly overlap and the queue
+forms whatever the machine's speed. While they train, a fresh visitor's first page load is timed.
 
 In a workshop every participant's browser runs on their own laptop. Here all of them share the
 server's two cores, and eight live pages redrawing their loss charts take more CPU than the
@@ -36,7 +37,8 @@ def _set(page, name: str, value: int) -> None:
     field.press("Enter")
 
 
-def _start(page, url: str, seed: int) -> None:
+def _prepare(page, url: str, seed: int) -> None:
+    """Open the app, generate the default series, set this session's seed and epochs."""
     page.goto(url)
     page.get_by_role("heading", name="Data", level=1).wait_for()
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Model & training").click()
@@ -44,6 +46,9 @@ def _start(page, url: str, seed: int) -> None:
     _set(page, "Seed", seed)
     _set(page, "Epochs (at most)", EPOCHS)
     page.wait_for_timeout(300)
+
+
+def _train(page) -> None:
     page.get_by_role("button", name=re.compile(r"Train$")).click()
 
 
@@ -95,9 +100,11 @@ def _run(sessions: int, browser_type) -> dict:
         _page_load_seconds(server.url)  # the server's very first page
         contexts = [browser.new_context() for _ in range(sessions)]
         pages = [context.new_page() for context in contexts]
-        began = time.monotonic()
         for seed, page in enumerate(pages, start=1):
-            _start(page, server.url, seed)
+            _prepare(page, server.url, seed)
+        began = time.monotonic()  # everyone presses Train within a second or so
+        for page in pages:
+            _train(page)
         # More sessions than cores: the last one waits its turn, and its page says so.
         pages[-1].get_by_text(re.compile(r"in the queue")).first.wait_for(timeout=10_000)
         queued = True

@@ -108,6 +108,46 @@ def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None
         assert [run.number for run in mine.session_state["history"]] == [1]
 
 
+def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypatch) -> None:
+    """One training slot, held by someone else: the page shows the place in the queue, redraws
+    itself every QUEUED_POLL_SECONDS meanwhile, and trains once the slot is free."""
+    from lstm_core.pool import TrainingPool
+    from tests.test_pool import started
+    from ui import state, widgets
+
+    pool = TrainingPool(max_workers=1, preload=False)
+    monkeypatch.setattr(state, "shared_pool", lambda: pool)
+    try:
+        other = started(pool)
+        at = fresh_app(monkeypatch, {"g.length": "200", "window": "5", "units": "4", "epochs": "500",
+                                     "patience": "0"})
+        open_page(at, "model")
+        train_button(at).click().run()
+        snap = at.session_state["job"].snapshot()
+        assert (snap.running, snap.queue_position) == (True, 1)
+        assert widgets.poll_seconds(snap) == widgets.QUEUED_POLL_SECONDS > widgets.POLL_SECONDS
+        progress = at.get("progress")[0].proto.text
+        assert "number 1 in the queue" in progress, progress
+        assert any("training slots" in c.value for c in at.caption)
+        # The page shows the training; the sidebar says so instead of redrawing it as well.
+        assert "Its progress shows on this page" in sidebar_text(at)
+        other.stop()
+        job = at.session_state["job"]
+        deadline = time.monotonic() + TRAINING_TIMEOUT
+        while job.snapshot().epoch < 1:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        assert widgets.poll_seconds(job.snapshot()) == widgets.POLL_SECONDS
+        open_page(at, "results")  # elsewhere the sidebar redraws the training itself
+        assert "**Training**: epoch" in sidebar_text(at)
+        job.stop()
+        wait_for_training(at)
+        assert widgets.poll_seconds(job.snapshot()) is None
+        assert "**Trained**: test RMSE" in sidebar_text(at)
+    finally:
+        pool.shutdown()
+
+
 def test_nothing_personal_sits_in_a_cache_shared_by_all_sessions() -> None:
     sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
     cached = re.compile(r"st\.cache_(data|resource)")

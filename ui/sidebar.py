@@ -7,7 +7,7 @@ import streamlit as st
 from lstm_core.jobs import FAILED
 
 from . import links, state, view
-from .widgets import duration, live, plain, sentence
+from .widgets import duration, live, plain, sentence, shown_live
 
 
 def render() -> None:
@@ -15,7 +15,10 @@ def render() -> None:
         st.subheader("Dataset")
         _dataset()
         st.subheader("Model")
-        live(_model)
+        if shown_live():  # the page redraws the training already: once is enough
+            _model(on_page=True)
+        else:
+            live(_model)
         st.subheader("Workshop")
         links.preset_picker()
         with st.expander("Share this setup", icon=":material/link:"):
@@ -31,9 +34,12 @@ def _dataset() -> None:
     st.text(f"{data.label}\n{len(data.series)} samples")
 
 
-def _model() -> None:
+def _model(on_page: bool = False) -> None:
     snap, result = state.snapshot(), state.result()
-    if snap.running:
+    if snap.running and on_page:
+        st.markdown("**Training**")
+        st.caption("Its progress shows on this page.")
+    elif snap.running:
         doing = f"epoch {snap.epoch} of {snap.total_epochs}" if snap.epochs else f"{snap.activity}…"
         st.markdown(f"**Training**: {doing}")
         st.progress(snap.fraction)

@@ -7,12 +7,17 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from lstm_core.jobs import TrainingJob
+from lstm_core.jobs import JobSnapshot, TrainingJob
 
 from . import state, view
 
 # How often a panel that shows a running training redraws itself.
 POLL_SECONDS = 1.0
+# While a training waits in the queue only its place changes: its panel redraws less often, so
+# a full server's queue costs the server and the waiting people's browsers little.
+QUEUED_POLL_SECONDS = 3.0
+# The trainings (by id) that a panel on this run's page redraws as they run.
+_SHOWN_LIVE = "live.shown"
 
 PAGES = {
     "data": "pages/data.py",
@@ -52,19 +57,40 @@ def show_problems(problems: Iterable[str]) -> None:
         st.error(plain(sentence(problem)), icon=":material/error:")
 
 
-def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
-    """Draw ``render`` now and, while a training runs, again every POLL_SECONDS.
+def poll_seconds(snap: JobSnapshot) -> float | None:
+    """How often a panel showing this training redraws itself; None once it has ended."""
+    if not snap.running:
+        return None
+    return QUEUED_POLL_SECONDS if snap.queue_position is not None else POLL_SECONDS
 
-    The training watched is ``job``, or the session's main one. When it ends, the whole app
-    reruns once, so every panel (the sidebar, the buttons) shows the finished state and the
-    polling stops.
+
+def new_page_run() -> None:
+    """Called by app.py before each page: no panel on the new run's page shows anything live yet."""
+    st.session_state[_SHOWN_LIVE] = set()
+
+
+def shown_live(job: TrainingJob | None = None) -> bool:
+    """Whether a panel on this run's page already redraws ``job`` (the session's main one) as it
+    runs: the sidebar then states it without redrawing it a second time."""
+    return id(job or state.job()) in st.session_state.get(_SHOWN_LIVE, set())
+
+
+def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
+    """Draw ``render`` now and, while a training runs, again every POLL_SECONDS
+    (QUEUED_POLL_SECONDS while it waits in the queue).
+
+    The training watched is ``job``, or the session's main one. When it starts after waiting,
+    and when it ends, the whole app reruns once, so every panel (the sidebar, the buttons)
+    shows the new state, the polling takes its new pace, and at the end it stops.
     """
     watched = job or state.job()
-    polling = watched.running
+    every = poll_seconds(watched.snapshot())
+    if every is not None:
+        st.session_state.setdefault(_SHOWN_LIVE, set()).add(id(watched))
 
-    @st.fragment(run_every=POLL_SECONDS if polling else None)
+    @st.fragment(run_every=every)
     def panel() -> None:
-        if polling and not watched.running:
+        if every is not None and poll_seconds(watched.snapshot()) != every:
             st.rerun()
         view.apply()  # a fragment's rerun may run in a new thread
         render()
