@@ -5,6 +5,7 @@ TensorFlow) are imported here, before the server accepts connections, instead of
 first visitor's first page. `make run` and the Docker image start the app this way.
 """
 
+import gc
 import importlib
 import pkgutil
 import sys
@@ -30,5 +31,10 @@ if __name__ == "__main__":
     # GIL switch interval (5 ms by default) lets the loop in sooner, so pages load quickly.
     sys.setswitchinterval(0.001)
     preload()
+    # What is loaded now lives as long as the server: frozen, it is skipped by every garbage
+    # collection to come (the training pool runs a full one every few seconds while trainings
+    # run, and each holds the interpreter lock for as long as it scans).
+    gc.collect()
+    gc.freeze()
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *sys.argv[1:]]
     sys.exit(cli.main())
