@@ -112,7 +112,7 @@ def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypa
     """One training slot, held by someone else: the page shows the place in the queue, redraws
     itself every QUEUED_POLL_SECONDS meanwhile, and trains once the slot is free."""
     from lstm_core.pool import TrainingPool
-    from tests.test_pool import started
+    from tests.test_pool import started, wait_until
     from ui import state, widgets
 
     pool = TrainingPool(max_workers=1, preload=False)
@@ -123,7 +123,8 @@ def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypa
                                      "patience": "0"})
         open_page(at, "model")
         train_button(at).click().run()
-        snap = at.session_state["job"].snapshot()
+        job = at.session_state["job"]
+        snap = job.snapshot()
         assert (snap.running, snap.queue_position) == (True, 1)
         assert widgets.poll_seconds(snap) == widgets.QUEUED_POLL_SECONDS > widgets.POLL_SECONDS
         progress = at.get("progress")[0].proto.text
@@ -132,11 +133,7 @@ def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypa
         # The page shows the training; the sidebar says so instead of redrawing it as well.
         assert "Its progress shows on this page" in sidebar_text(at)
         other.stop()
-        job = at.session_state["job"]
-        deadline = time.monotonic() + TRAINING_TIMEOUT
-        while job.snapshot().epoch < 1:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
+        wait_until(lambda: job.snapshot().epoch >= 1)
         assert widgets.poll_seconds(job.snapshot()) == widgets.POLL_SECONDS
         open_page(at, "results")  # elsewhere the sidebar redraws the training itself
         assert "**Training**: epoch" in sidebar_text(at)
