@@ -1,10 +1,10 @@
 """N browser sessions (8) generate data and train at once on one server: every result correct
-and distinct, and a page load during the run served in under 2 s. See tests/load.py."""
+and distinct, and a page load during the run served in under 2 s. See tests/browser/load.py."""
 
 import json
 import sys
 
-from tests.load import SESSIONS, run
+from tests.browser.load import SESSIONS, run
 
 
 def main() -> None:

@@ -14,11 +14,11 @@ import os
 import sys
 import time
 
-from lstm_core.config import ExperimentConfig
-from lstm_core.experiment import load_series
-from lstm_core.jobs import TrainingJob
-from lstm_core.pool import TrainingPool
-from tests.app_server import resident_mb
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.jobs.job import TrainingJob
+from lstm_core.jobs.pool import TrainingPool
+from lstm_core.runs.experiment import load_series
+from tests.browser.app_server import resident_mb
 
 TRAININGS = 20
 

@@ -11,11 +11,11 @@ import time
 
 import numpy as np
 
-from lstm_core.backend import keras
-from lstm_core.config import ExperimentConfig
-from lstm_core.forecast import rollout_scaled
-from lstm_core.inspection import NumpyLSTM
-from lstm_core.model import build_model
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.infer.forecast import rollout_scaled
+from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.nn.backend import keras
+from lstm_core.nn.build import build_model
 
 WINDOW, UNITS, STEPS = 25, 300, 400
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from tests.app_server import launch_chromium, running_app, tensorflow_loaded
+from tests.browser.app_server import launch_chromium, running_app, tensorflow_loaded
 
 
 def main() -> None:

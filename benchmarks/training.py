@@ -1,7 +1,7 @@
 """lstm_core's training vs a plain Keras fit with Keras' default compile, side by side.
 
 Same data (the default sine), same 2-layer LSTM(64), same epochs and batch size. lstm_core's
-model computes its LSTM layers with TensorFlow's fused kernel (lstm_core.model.FusedLSTM).
+model computes its LSTM layers with TensorFlow's fused kernel (lstm_core.nn.build.FusedLSTM).
 Also the cost of the progress plumbing: lstm_core's training with its progress callback and
 stop request vs the same model fitted with no callback at all.
 """
@@ -10,12 +10,12 @@ import json
 import threading
 import time
 
-from lstm_core.backend import keras
-from lstm_core.config import ExperimentConfig
-from lstm_core.experiment import load_series
-from lstm_core.model import build_model
-from lstm_core.training import train
-from lstm_core.windows import prepare
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.windows import prepare
+from lstm_core.nn.backend import keras
+from lstm_core.nn.build import build_model
+from lstm_core.nn.train import train
+from lstm_core.runs.experiment import load_series
 
 CONFIG = ExperimentConfig(units=[64, 64], epochs=6, batch_size=32, patience=0)
 ROUNDS = 3

@@ -3,12 +3,12 @@
 import json
 import time
 
-from lstm_core.config import ExperimentConfig
-from lstm_core.experiment import load_series
-from lstm_core.forecast import forecast_band
-from lstm_core.inspection import NumpyLSTM
-from lstm_core.model import build_model
-from lstm_core.windows import prepare
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.windows import prepare
+from lstm_core.infer.forecast import forecast_band
+from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.nn.build import build_model
+from lstm_core.runs.experiment import load_series
 
 PATHS, HORIZON = 100, 400
 

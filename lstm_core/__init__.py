@@ -1,12 +1,12 @@
 """LSTM Lab's library: series to forecast, honestly evaluated. It never imports streamlit.
 
-Importing the package is cheap; TensorFlow is imported only by :mod:`lstm_core.model`,
-:mod:`lstm_core.training` and what runs a model (:func:`lstm_core.experiment.run_experiment`).
+Importing the package is cheap; TensorFlow is imported only by :mod:`lstm_core.nn.build`,
+:mod:`lstm_core.nn.train` and what runs a model (:func:`lstm_core.runs.experiment.run_experiment`).
 """
 
-from .config import ExperimentConfig, SourceConfig
-from .errors import ConfigError, DataError, LSTMLabError
-from .series import GENERATORS, Series, generate
+from lstm_core.config.settings import ExperimentConfig, SourceConfig
+from lstm_core.data.series import GENERATORS, Series, generate
+from lstm_core.errors import ConfigError, DataError, LSTMLabError
 
 __all__ = [
     "GENERATORS",

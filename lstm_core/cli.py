@@ -12,10 +12,16 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from .config import SCALERS, TRANSFORMS, ExperimentConfig, SourceConfig, parse_units
-from .csv_loading import DUPLICATE_RULES, MISSING_RULES
-from .errors import ConfigError, LSTMLabError
-from .series import GENERATORS
+from lstm_core.config.settings import (
+    SCALERS,
+    TRANSFORMS,
+    ExperimentConfig,
+    SourceConfig,
+    parse_units,
+)
+from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES
+from lstm_core.data.series import GENERATORS
+from lstm_core.errors import ConfigError, LSTMLabError
 
 EXIT_USAGE = 2
 
@@ -197,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_generators()
             return 0
         config = config_from_args(args)
-        from .experiment import run_experiment  # imports TensorFlow: only once input is valid
+        from lstm_core.runs.experiment import run_experiment  # imports TensorFlow: only once input is valid
 
         result = run_experiment(config, progress=None if args.quiet else _progress_printer)
     except LSTMLabError as exc:

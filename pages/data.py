@@ -4,11 +4,11 @@ import math
 
 import streamlit as st
 
-from lstm_core.config import LIMITS
-from lstm_core.csv_loading import DUPLICATE_RULES, MISSING_RULES, CsvPreview
+from lstm_core.config.settings import LIMITS
+from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES, CsvPreview
+from lstm_core.data.examples import EXAMPLES
+from lstm_core.data.series import GENERATORS, Param
 from lstm_core.errors import DataError
-from lstm_core.examples import EXAMPLES
-from lstm_core.series import GENERATORS, Param
 from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP

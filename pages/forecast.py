@@ -3,9 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from lstm_core.config import LIMITS
-from lstm_core.experiment import ExperimentResult
-from lstm_core.forecast import ForecastBand, forecast_band, forecast_future
+from lstm_core.config.settings import LIMITS
+from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future
+from lstm_core.runs.experiment import ExperimentResult
 from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP

@@ -5,8 +5,8 @@ import hashlib
 import streamlit as st
 
 from lstm_core.errors import LSTMLabError
-from lstm_core.export import load_bundle, load_config
-from lstm_core.history import Run
+from lstm_core.runs.export import load_bundle, load_config
+from lstm_core.runs.history import Run
 from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP

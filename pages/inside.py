@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lstm_core.experiment import ExperimentResult
-from lstm_core.inspection import GateTrace
-from lstm_core.params import lstm_layer_params
+from lstm_core.infer.numpy_lstm import GateTrace
+from lstm_core.infer.param_count import lstm_layer_params
+from lstm_core.runs.experiment import ExperimentResult
 from ui import gate_plots, state
 from ui.frame import require_entry
 from ui.gate_plots import GATES, QUANTITIES

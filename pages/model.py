@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from lstm_core.config import LIMITS, SCALERS, TRANSFORMS
-from lstm_core.jobs import FAILED, IDLE
-from lstm_core.params import count_params
+from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
+from lstm_core.infer.param_count import count_params
+from lstm_core.jobs.job import FAILED, IDLE
 from ui import plots, state, view
 from ui.frame import require_entry
 from ui.help import HELP

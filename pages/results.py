@@ -6,9 +6,9 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lstm_core import export
-from lstm_core.evaluation import Metrics
-from lstm_core.experiment import ExperimentResult
+from lstm_core.eval.evaluation import Metrics
+from lstm_core.runs import export
+from lstm_core.runs.experiment import ExperimentResult
 from ui import plots, state
 from ui.frame import require_entry
 from ui.help import HELP

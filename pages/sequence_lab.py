@@ -8,9 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from lstm_core.errors import ConfigError
-from lstm_core.inspection import NumpyLSTM
-from lstm_core.jobs import FAILED, IDLE, JobBusyError
-from lstm_core.sequence_lab import KINDS, MANY_TO_MANY, LabModel, parse_bits, train_lab_model
+from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.jobs.job import FAILED, IDLE, JobBusyError
+from lstm_core.nn.sequence_task import KINDS, MANY_TO_MANY, LabModel, parse_bits, train_lab_model
 from ui import gate_plots, state
 from ui.frame import require_entry
 from ui.help import HELP

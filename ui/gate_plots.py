@@ -25,8 +25,8 @@ from .plots import (
     loss_figure,
 )
 
-if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
-    from lstm_core.progress import EpochProgress
+if TYPE_CHECKING:  # importing lstm_core.nn.train would import TensorFlow
+    from lstm_core.runs.progress import EpochProgress
 
 # A gate value this close to 0 or 1 counts as saturated: the gate is a closed or open switch.
 SATURATION_MARGIN = 0.05

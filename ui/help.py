@@ -1,6 +1,6 @@
 """Every help text of the app in one place: what a knob does and what it trades off.
 
-Generator parameters carry their own help in :mod:`lstm_core.series`; these are the rest.
+Generator parameters carry their own help in :mod:`lstm_core.data.series`; these are the rest.
 """
 
 from __future__ import annotations

@@ -1,7 +1,7 @@
 """The page's link holds the whole setup, and presets set one up in a click.
 
 On a session's first run, :func:`read` applies the link's query parameters (through
-:func:`lstm_core.share.from_query`, which never fails); after every run, :func:`write` puts the
+:func:`lstm_core.runs.links.from_query`, which never fails); after every run, :func:`write` puts the
 current setup back into the address bar, so the link a person copies reproduces what they see.
 """
 
@@ -11,9 +11,9 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from lstm_core.examples import EXAMPLES
-from lstm_core.presets import PRESETS
-from lstm_core.share import EXAMPLE, GENERATE, UPLOAD, from_query, to_query
+from lstm_core.config.presets import PRESETS
+from lstm_core.data.examples import EXAMPLES
+from lstm_core.runs.links import EXAMPLE, GENERATE, UPLOAD, from_query, to_query
 
 from . import state
 from .widgets import plain

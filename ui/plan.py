@@ -1,7 +1,7 @@
 """What a config will make of a series, worked out without building any window or model.
 
 The pages show these figures live as the knobs move: where the train / validation / test
-parts begin, how many windows each holds, whether the window fits. :func:`lstm_core.windows.prepare`
+parts begin, how many windows each holds, whether the window fits. :func:`lstm_core.data.windows.prepare`
 does the real work at training time; this shares its split and checks, cheaply enough for every rerun.
 """
 
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from lstm_core.config import ExperimentConfig
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import Series
+from lstm_core.data.windows import check_fits, choose_split
 from lstm_core.errors import ConfigError
-from lstm_core.series import Series
-from lstm_core.windows import check_fits, choose_split
 
 
 @dataclass(frozen=True)

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_core.evaluation import Evaluation
+from lstm_core.eval.evaluation import Evaluation
 
 from .plan import Axis, Plan, time_axis
 
-if TYPE_CHECKING:  # importing lstm_core.training would import TensorFlow
-    from lstm_core.forecast import ForecastBand
-    from lstm_core.history import Run
-    from lstm_core.progress import EpochProgress
+if TYPE_CHECKING:  # importing lstm_core.nn.train would import TensorFlow
+    from lstm_core.infer.forecast import ForecastBand
+    from lstm_core.runs.history import Run
+    from lstm_core.runs.progress import EpochProgress
 
 FONT_SIZE = 16
 HEIGHT = 440

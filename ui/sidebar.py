@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from lstm_core.jobs import FAILED
+from lstm_core.jobs.job import FAILED
 
 from . import links, state, view
 from .widgets import duration, live, plain, sentence, shown_live

@@ -16,15 +16,15 @@ from typing import Any
 
 import streamlit as st
 
-from lstm_core.config import ExperimentConfig
-from lstm_core.csv_loading import CsvPreview, inspect_csv
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.csv.load import CsvPreview, inspect_csv
+from lstm_core.data.examples import EXAMPLES
+from lstm_core.data.series import GENERATORS, Series
 from lstm_core.errors import LSTMLabError
-from lstm_core.examples import EXAMPLES
-from lstm_core.experiment import ExperimentResult, load_series
-from lstm_core.history import Run, RunHistory
-from lstm_core.jobs import JobBusyError, JobSnapshot, TrainingJob
-from lstm_core.pool import shared_pool
-from lstm_core.series import GENERATORS, Series
+from lstm_core.jobs.job import JobBusyError, JobSnapshot, TrainingJob
+from lstm_core.jobs.pool import shared_pool
+from lstm_core.runs.experiment import ExperimentResult, load_series
+from lstm_core.runs.history import Run, RunHistory
 
 GENERATE, EXAMPLE, UPLOAD = "Generate", "Example", "Upload CSV"
 MODES = (GENERATE, EXAMPLE, UPLOAD)

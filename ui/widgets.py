@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
-from lstm_core.jobs import JobSnapshot, TrainingJob
+from lstm_core.jobs.job import JobSnapshot, TrainingJob
 
 from . import state, view
 

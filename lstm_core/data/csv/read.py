@@ -1,0 +1,313 @@
+"""Bytes into a table of text cells: size limit, binary check, encoding, separator, header, ragged rows.
+
+Nothing here decides what a cell means: :mod:`lstm_core.data.csv.numbers` reads numbers and
+:mod:`lstm_core.data.csv.times` reads times. Every refusal is a :class:`DataError` whose message
+says what is wrong with the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.data.csv.numbers import MISSING_MARKERS
+from lstm_core.errors import DataError
+
+Source = str | os.PathLike | bytes | bytearray | memoryview | BinaryIO
+
+MB = 2**20
+SEPARATORS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
+SNIFF_CHARS = 65_536
+SNIFF_ROWS = 1000
+MAX_PREAMBLE_LINES = 10
+MIN_ALIGNED_SHARE = 0.8  # below this share of rows with the usual field count, the file is refused
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_BINARY_SIGNATURES = {
+    b"PK\x03\x04": "a ZIP archive (an Excel .xlsx workbook is one)",
+    b"\xd0\xcf\x11\xe0": "an Excel .xls workbook",
+    b"%PDF": "a PDF document",
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"\x1f\x8b": "a gzip archive",
+    b"PAR1": "a Parquet file",
+    b"SQLite format 3": "an SQLite database",
+}
+_MONTH_WORDS = re.compile(
+    r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?", re.IGNORECASE
+)
+_DATA_LIKE = re.compile(r"[\d\s.,:/'+\-TZQEe]*\d[\d\s.,:/'+\-TZQEe]*")
+
+
+@dataclass
+class RawTable:
+    """The file as text cells (stripped; "" where a row had no field) and how it was read."""
+
+    frame: pd.DataFrame
+    encoding: str
+    separator: str
+    has_header: bool
+    notes: list[str] = field(default_factory=list)
+    rows_in_file: int = 0  # data rows, dropped ragged rows included
+
+    @property
+    def separator_name(self) -> str:
+        return SEPARATORS.get(self.separator, repr(self.separator))
+
+
+def read_table(source: Source, max_bytes: int, max_rows: int) -> RawTable:
+    """Read ``source`` into a :class:`RawTable`, or refuse it with a DataError."""
+    text, encoding, notes = decode(read_bytes(source, max_bytes))
+    separator = detect_separator(text)
+    rows, align_notes, dropped = _align(*_parse_rows(text, separator))
+    notes += align_notes
+    first = [cell.strip() for cell in rows[0]]
+    has_header = _is_header(first)
+    width = len(first)
+    names = _column_names(first) if has_header else [f"column {i}" for i in range(1, width + 1)]
+    data = rows[1:] if has_header else rows
+    if not data:
+        raise DataError(f"the file has a header row ({', '.join(names)}) but no data rows")
+    if len(data) > max_rows:
+        raise DataError(f"the file has {len(data):,} data rows, over the limit of {max_rows:,} rows")
+    frame = pd.DataFrame(data, columns=names, dtype="str").apply(lambda column: column.str.strip())
+    frame, empty_notes = _drop_unnamed_empty(frame, has_header, first)
+    if not has_header:
+        notes.append(f"no header row: columns are named column 1 .. column {width}")
+    return RawTable(frame, encoding, separator, has_header, notes + empty_notes,
+                    rows_in_file=len(data) + dropped)
+
+
+def read_bytes(source: Source, max_bytes: int) -> bytes:
+    """The raw bytes of a path, a bytes-like object or a binary file-like object (read from its start)."""
+    limit = _size(max_bytes)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        raw = bytes(source)
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            source.seek(0)
+        raw = source.read(max_bytes + 1)
+        raw = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    else:
+        path = os.fspath(source)
+        if not os.path.isfile(path):
+            raise DataError(f"no such file: {path}")
+        size = os.path.getsize(path)
+        if size > max_bytes:
+            raise DataError(f"the file is {_size(size)}, over the {limit} limit")
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    if len(raw) > max_bytes:
+        raise DataError(f"the file is over the {limit} limit")
+    return raw
+
+
+def _size(count: int) -> str:
+    """Bytes in the largest unit that keeps a whole part: 52428800 -> '50 MB', 1536 -> '1.5 KB'."""
+    for unit, size in (("MB", MB), ("KB", 1024)):
+        if count >= size:
+            return f"{count / size:.3g} {unit}"
+    return f"{count} bytes"
+
+
+def decode(raw: bytes) -> tuple[str, str, list[str]]:
+    """Text, the encoding's name and notes; refuses empty and binary content."""
+    if not raw.strip():
+        raise DataError("the file is empty")
+    _refuse_known_binary(raw)
+    text, encoding = _decode_text(raw)
+    if not text.strip():
+        raise DataError("the file is empty")
+    _refuse_control_characters(text)
+    notes = [] if encoding.startswith("UTF") else [f"the file is not UTF-8: read it as {encoding}"]
+    return text, encoding, notes
+
+
+def _refuse_known_binary(raw: bytes) -> None:
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if raw.startswith(signature):
+            raise DataError(f"the file is {kind}, not CSV text: export it as CSV first")
+
+
+def _decode_text(raw: bytes) -> tuple[str, str]:
+    for bom, codec, name in _BOMS:
+        if raw.startswith(bom):
+            return _strict(raw, codec, name), name
+    order = _utf16_without_bom(raw)
+    if order:
+        return _strict(raw, order, "UTF-16"), "UTF-16"
+    if b"\x00" in raw[:SNIFF_CHARS]:
+        raise DataError("the file holds binary data, not CSV text")
+    for codec, name in (("utf-8", "UTF-8"), ("cp1252", "Latin-1 (Windows-1252)")):
+        try:
+            return raw.decode(codec), name
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("latin-1"), "Latin-1"
+
+
+def _strict(raw: bytes, codec: str, name: str) -> str:
+    try:
+        return raw.decode(codec)
+    except UnicodeDecodeError:
+        raise DataError(f"the file starts like {name} text but does not decode as {name}") from None
+
+
+def _utf16_without_bom(raw: bytes) -> str | None:
+    """UTF-16 of mostly ASCII text has a zero in every other byte: which side tells the byte order."""
+    sample = raw[: SNIFF_CHARS - SNIFF_CHARS % 2]
+    pairs = len(sample) // 2
+    if pairs < 2:
+        return None
+    even_zeros, odd_zeros = sample[0::2].count(0), sample[1::2].count(0)
+    if odd_zeros > 0.3 * pairs and even_zeros < 0.02 * pairs:
+        return "utf-16-le"
+    if even_zeros > 0.3 * pairs and odd_zeros < 0.02 * pairs:
+        return "utf-16-be"
+    return None
+
+
+def _refuse_control_characters(text: str) -> None:
+    sample = text[:SNIFF_CHARS]
+    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or 127 <= ord(c) < 160)
+    if controls > 0.01 * len(sample):
+        raise DataError("the file holds binary data, not CSV text")
+
+
+def detect_separator(text: str) -> str:
+    """The candidate separator that splits the first lines into the most consistent field counts."""
+    sample = text[:SNIFF_CHARS]
+    if len(text) > SNIFF_CHARS:
+        sample = sample[: sample.rfind("\n") + 1] or sample
+    best, best_score = ",", (False, 0.0, 0)
+    for separator in SEPARATORS:
+        counts = [len(row) for row in _csv_reader(sample, separator) if any(c.strip() for c in row)]
+        if not counts:
+            continue
+        width, frequency = Counter(counts).most_common(1)[0]
+        score = (width > 1, frequency / len(counts), width)
+        if score > best_score:
+            best, best_score = separator, score
+    return best
+
+
+def _csv_reader(text: str, separator: str):
+    return csv.reader(io.StringIO(text, newline=None), delimiter=separator, skipinitialspace=True)
+
+
+def _parse_rows(text: str, separator: str) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows (cells not yet stripped) and the line number where each starts."""
+    reader = _csv_reader(text, separator)
+    rows, lines = [], []
+    try:
+        for row in reader:
+            if "".join(row).strip():
+                rows.append(row)
+                lines.append(reader.line_num)
+    except csv.Error as exc:
+        raise DataError(f"the file cannot be read as CSV near line {reader.line_num}: {exc}") from None
+    return rows, lines
+
+
+def _align(rows: list[list[str]], lines: list[int]) -> tuple[list[list[str]], list[str], int]:
+    """Rows of one width: leading title lines skipped, short rows padded, overlong rows dropped.
+
+    The width is the most common field count; extra fields that are all empty (trailing
+    separators) are cut. Returns the rows, notes on what was done and how many data rows were
+    dropped; refuses a file whose rows mostly disagree on their width.
+    """
+    start = _preamble_length(rows)
+    body, lines = rows[start:], lines[start:]
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    width = int(np.bincount(lengths).argmax())
+    longer = np.flatnonzero(lengths > width)
+    long = [int(i) for i in longer if any(cell.strip() for cell in body[i][width:])]
+    short = np.flatnonzero(lengths < width)
+    aligned = len(body) - len(long) - len(short)
+    if aligned < MIN_ALIGNED_SHARE * len(body):
+        odd = sorted([*long, *short.tolist()])[:3]
+        raise DataError(
+            f"the rows do not line up: only {aligned} of {len(body)} lines have {width} field(s) "
+            f"({', '.join(f'line {lines[i]} has {lengths[i]}' for i in odd)}); "
+            "check the separator and the quotes"
+        )
+    notes = []
+    if start:
+        notes.append(f"skipped {start} line(s) before the table, starting {rows[0][0].strip()[:40]!r}")
+    if long:
+        notes.append(f"dropped {len(long)} row(s) with more than {width} fields "
+                     f"(line {_lines([lines[i] for i in long])})")
+    if len(short):
+        notes.append(f"{len(short)} row(s) had fewer than {width} fields: the missing fields count as empty")
+    for i in short:
+        body[i] = body[i] + [""] * (width - len(body[i]))
+    for i in longer:
+        body[i] = body[i][:width]
+    dropped = set(long)
+    return [row for i, row in enumerate(body) if i not in dropped] if dropped else body, notes, len(long)
+
+
+def _preamble_length(rows: list[list[str]]) -> int:
+    """Leading title lines ("Sales report", "exported on ...") that fill fewer fields than the
+    table's rows do and hold words, so they cannot be data rows."""
+    sample = [[cell.strip() for cell in row] for row in rows[:SNIFF_ROWS]]
+    usual = Counter(map(_filled_length, sample)).most_common(1)[0][0]
+    for position, cells in enumerate(sample[: MAX_PREAMBLE_LINES + 1]):
+        if _filled_length(cells) >= usual or not _is_header(cells):
+            return position
+    return 0
+
+
+def _filled_length(cells: list[str]) -> int:
+    """Fields up to the last non-empty one (trailing separators add empty ones)."""
+    return max((i + 1 for i, cell in enumerate(cells) if cell), default=0)
+
+
+def _lines(numbers: list[int]) -> str:
+    shown = ", ".join(map(str, numbers[:5]))
+    return shown + (" ..." if len(numbers) > 5 else "")
+
+
+def _is_header(cells: list[str]) -> bool:
+    """A first row is a header unless every cell in it looks like data (a number or a date)."""
+    return any(cell and cell.lower() not in MISSING_MARKERS and not _looks_like_data(cell)
+               for cell in cells)
+
+
+def _looks_like_data(cell: str) -> bool:
+    return _DATA_LIKE.fullmatch(_MONTH_WORDS.sub("", cell)) is not None
+
+
+def _column_names(cells: list[str]) -> list[str]:
+    """Header cells as names: whitespace collapsed, blanks named by position, repeats numbered."""
+    names: list[str] = []
+    seen: Counter[str] = Counter()
+    for position, cell in enumerate(cells, start=1):
+        name = " ".join(cell.split()) or f"column {position}"
+        seen[name] += 1
+        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
+    return names
+
+
+def _drop_unnamed_empty(frame: pd.DataFrame, has_header: bool,
+                        header: list[str]) -> tuple[pd.DataFrame, list[str]]:
+    """Columns with neither a name nor a value (left by trailing separators) are noise."""
+    unnamed = [name for name, cell in zip(frame.columns, header, strict=True)
+               if (not has_header or not cell) and not frame[name].str.len().any()]
+    if not unnamed:
+        return frame, []
+    return frame.drop(columns=unnamed), [f"ignored {len(unnamed)} empty column(s) without a name"]

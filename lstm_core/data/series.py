@@ -1,0 +1,274 @@
+"""Series: the data every experiment starts from, and the generators that make one.
+
+Every generator is deterministic for a given ``data_seed`` and describes its parameters
+(:class:`Param`) so that the command line, the pages and the config validation all read
+the same names, defaults, bounds and help texts from one place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.errors import ConfigError, DataError
+
+
+@dataclass
+class Series:
+    """A univariate target with optional timestamps and extra feature columns.
+
+    ``report`` holds what loading did to the data (a CSV load report), or None for
+    generated data.
+    """
+
+    values: np.ndarray
+    name: str = "value"
+    timestamps: pd.DatetimeIndex | None = None
+    features: pd.DataFrame | None = None
+    report: Any = None
+
+    def __post_init__(self) -> None:
+        self.values = np.asarray(self.values, dtype=np.float64).reshape(-1)
+        n = len(self.values)
+        if n == 0:
+            raise DataError("the series is empty")
+        if not np.all(np.isfinite(self.values)):
+            raise DataError(f"the series '{self.name}' holds missing or infinite values")
+        if self.timestamps is not None and len(self.timestamps) != n:
+            raise DataError("timestamps and values differ in length")
+        if self.features is not None:
+            if len(self.features) != n:
+                raise DataError("feature columns and values differ in length")
+            if not np.all(np.isfinite(self.features.to_numpy(dtype=np.float64))):
+                raise DataError("the feature columns hold missing or infinite values")
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def feature_names(self) -> list[str]:
+        return [] if self.features is None else [str(c) for c in self.features.columns]
+
+    def matrix(self) -> np.ndarray:
+        """Target first, then the features: shape (n, 1 + n_features)."""
+        if self.features is None:
+            return self.values[:, None]
+        return np.column_stack([self.values, self.features.to_numpy(dtype=np.float64)])
+
+
+@dataclass(frozen=True)
+class Param:
+    """One generator parameter: its default, bounds and a one-line help text."""
+
+    name: str
+    default: int | float | str
+    help: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] | None = None
+
+    @property
+    def kind(self) -> type:
+        return type(self.default)
+
+    def coerce(self, value: Any) -> int | float | str:
+        """Convert ``value`` to this parameter's type and check its bounds."""
+        try:
+            if self.kind is int:
+                as_float = float(value)
+                if as_float != int(as_float):
+                    raise ValueError
+                converted: int | float | str = int(as_float)
+            elif self.kind is float:
+                converted = float(value)
+                if not np.isfinite(converted):
+                    raise ValueError
+            else:
+                converted = str(value)
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigError(
+                f"{self.name} must be {'a whole number' if self.kind is int else 'a number'}, "
+                f"got {value!r}"
+            ) from None
+        if self.choices is not None and converted not in self.choices:
+            raise ConfigError(f"{self.name} must be one of {', '.join(self.choices)}; got {value!r}")
+        if self.minimum is not None and converted < self.minimum:  # type: ignore[operator]
+            raise ConfigError(f"{self.name} must be at least {self.minimum}, got {value}")
+        if self.maximum is not None and converted > self.maximum:  # type: ignore[operator]
+            raise ConfigError(f"{self.name} must be at most {self.maximum}, got {value}")
+        return converted
+
+
+@dataclass(frozen=True)
+class Generator:
+    name: str
+    description: str
+    params: tuple[Param, ...]
+    make: Callable[..., np.ndarray] = field(repr=False)
+
+    def defaults(self) -> dict[str, Any]:
+        return {p.name: p.default for p in self.params}
+
+    def resolve(self, params: dict[str, Any]) -> dict[str, Any]:
+        """Defaults overlaid with ``params``, every value coerced and checked."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(params) - set(known))
+        if unknown:
+            raise ConfigError(
+                f"the '{self.name}' generator has no parameter {', '.join(unknown)}; "
+                f"it takes {', '.join(known)}"
+            )
+        merged = self.defaults() | params
+        return {name: known[name].coerce(value) for name, value in merged.items()}
+
+
+MAX_LENGTH = 200_000
+
+_LENGTH = Param("length", 1000, "number of samples", 10, MAX_LENGTH)
+_PERIOD = Param("period", 50.0, "samples per cycle (sin(t) with t step 0.1: 62.83)", 2.0, 1e6)
+_AMPLITUDE = Param("amplitude", 1.0, "height of the wave above its centre", 0.0, 1e6)
+_NOISE = Param("noise", "gaussian", "kind of noise added", choices=("gaussian", "uniform", "none"))
+_NOISE_LEVEL = Param(
+    "noise_level", 0.1, "Gaussian: standard deviation; uniform: half-width (±)", 0.0, 1e6
+)
+_SEED = Param("data_seed", 0, "seed of the noise: the same seed gives the same series", 0, 2**31 - 1)
+_WAVE = (_LENGTH, _PERIOD, _AMPLITUDE, _NOISE, _NOISE_LEVEL, _SEED)
+
+
+def _noise(rng: np.random.Generator, n: int, noise: str, level: float) -> np.ndarray:
+    if noise == "gaussian":
+        return rng.normal(0.0, level, n)
+    if noise == "uniform":
+        return rng.uniform(-level, level, n)
+    return np.zeros(n)
+
+
+def _phase(length: int, period: float) -> np.ndarray:
+    """Position within the cycle, 0..1, for every sample."""
+    return (np.arange(length) / period) % 1.0
+
+
+def _sine(length, period, amplitude, noise, noise_level, data_seed):
+    t = np.arange(length)
+    clean = amplitude * np.sin(2 * np.pi * t / period)
+    return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _square(length, period, amplitude, noise, noise_level, data_seed):
+    clean = np.where(_phase(length, period) < 0.5, amplitude, -amplitude)
+    return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _sawtooth(length, period, amplitude, noise, noise_level, data_seed):
+    clean = amplitude * (2 * _phase(length, period) - 1)
+    return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _number_list(text: str, name: str) -> np.ndarray:
+    try:
+        numbers = np.array([float(x) for x in str(text).split(",") if x.strip()])
+    except ValueError:
+        raise ConfigError(f"{name} must be numbers separated by commas, got {text!r}") from None
+    if numbers.size == 0 or not np.all(np.isfinite(numbers)):
+        raise ConfigError(f"{name} must be numbers separated by commas, got {text!r}")
+    return numbers
+
+
+def _multi_sine(length, periods, amplitudes, noise, noise_level, data_seed):
+    p = _number_list(periods, "periods")
+    a = _number_list(amplitudes, "amplitudes")
+    if len(p) != len(a):
+        raise ConfigError(f"periods has {len(p)} values but amplitudes has {len(a)}: give one each")
+    if np.any(p < 2):
+        raise ConfigError("every period must be at least 2 samples")
+    t = np.arange(length)[:, None]
+    clean = (a * np.sin(2 * np.pi * t / p)).sum(axis=1)
+    return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _trend_seasonal(length, level, slope, period, amplitude, mode, noise, noise_level, data_seed):
+    t = np.arange(length)
+    trend = level + slope * t
+    season = np.sin(2 * np.pi * t / period)
+    if mode == "multiplicative":
+        if level <= 0:
+            raise ConfigError("multiplicative seasonality needs a positive level")
+        clean = trend * (1 + (amplitude / level) * season)
+    else:
+        clean = trend + amplitude * season
+    return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _random_walk(length, start, drift, step_std, data_seed):
+    steps = np.random.default_rng(data_seed).normal(drift, step_std, length)
+    steps[0] = 0.0
+    return start + np.cumsum(steps)
+
+
+GENERATORS: dict[str, Generator] = {
+    g.name: g
+    for g in (
+        Generator("sine", "a sine wave with noise", _WAVE, _sine),
+        Generator(
+            "trend_seasonal",
+            "a straight-line trend with a seasonal wave, added or multiplied",
+            (
+                Param("length", 600, "number of samples", 10, MAX_LENGTH),
+                Param("level", 10.0, "value of the trend at the start", -1e6, 1e6),
+                Param("slope", 0.05, "rise of the trend per sample", -1e3, 1e3),
+                _PERIOD,
+                Param("amplitude", 2.0, "seasonal swing at the start of the series", 0.0, 1e6),
+                Param(
+                    "mode",
+                    "additive",
+                    "additive: a constant swing; multiplicative: it grows with the trend",
+                    choices=("additive", "multiplicative"),
+                ),
+                _NOISE,
+                Param("noise_level", 0.2, _NOISE_LEVEL.help, 0.0, 1e6),
+                _SEED,
+            ),
+            _trend_seasonal,
+        ),
+        Generator(
+            "multi_sine",
+            "several sine waves summed",
+            (
+                _LENGTH,
+                Param("periods", "50,20,7", "periods of the waves, comma separated"),
+                Param("amplitudes", "1,0.5,0.25", "amplitude of each wave, comma separated"),
+                _NOISE,
+                _NOISE_LEVEL,
+                _SEED,
+            ),
+            _multi_sine,
+        ),
+        Generator(
+            "random_walk",
+            "a random walk: each step adds Gaussian noise (and an optional drift)",
+            (
+                _LENGTH,
+                Param("start", 0.0, "first value", -1e6, 1e6),
+                Param("drift", 0.0, "mean of each step", -1e3, 1e3),
+                Param("step_std", 1.0, "standard deviation of each step", 0.0, 1e6),
+                _SEED,
+            ),
+            _random_walk,
+        ),
+        Generator("square", "a square wave with noise", _WAVE, _square),
+        Generator("sawtooth", "a sawtooth wave with noise", _WAVE, _sawtooth),
+    )
+}
+
+
+def generate(kind: str, **params: Any) -> Series:
+    """Make a series with generator ``kind``; unknown kinds or bad parameters raise ConfigError."""
+    if kind not in GENERATORS:
+        raise ConfigError(f"unknown generator '{kind}'; choose one of {', '.join(GENERATORS)}")
+    generator = GENERATORS[kind]
+    values = generator.make(**generator.resolve(params))
+    return Series(values=values, name=kind)

@@ -1,0 +1,181 @@
+"""Windows and the chronological split: what the model sees, and what it must never see.
+
+:func:`prepare` turns a :class:`Series` into :class:`WindowedData`: the target transformed,
+a scaler fitted on the training part only, and windows of ``window`` past steps (target
+first, then any feature columns) labelled with the next target value. Each window belongs
+to the part (train / validation / test) that its label falls in, so no test value is ever
+a training label or shapes the scaler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import Series
+from lstm_core.data.transforms import Transform, make_transform
+from lstm_core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+MIN_TRAIN_WINDOWS = 10
+
+
+def sliding_windows(matrix: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs ``matrix[j - window:j]`` and label ``matrix[j, 0]`` for every j >= window.
+
+    ``matrix`` is (rows, columns) with the target in column 0; returns X of shape
+    (rows - window, window, columns) and y of shape (rows - window,).
+    """
+    matrix = np.asarray(matrix, dtype=np.float64)
+    if matrix.ndim == 1:
+        matrix = matrix[:, None]
+    if len(matrix) <= window:
+        return np.empty((0, window, matrix.shape[1])), np.empty(0)
+    views = np.lib.stride_tricks.sliding_window_view(matrix[:-1], window, axis=0)
+    return views.transpose(0, 2, 1).copy(), matrix[window:, 0].copy()
+
+
+@dataclass(frozen=True)
+class Split:
+    """Chronological split of ``rows`` rows: [0, train_end) train, then validation, then test."""
+
+    rows: int
+    train_end: int
+    val_end: int
+
+    @classmethod
+    def of(cls, rows: int, val_share: float, test_share: float) -> Split:
+        val_end = rows - max(1, round(rows * test_share))
+        train_end = val_end - round(rows * val_share)
+        return cls(rows, train_end, val_end)
+
+
+def make_scaler(name: str) -> MinMaxScaler | StandardScaler:
+    # imported here: scikit-learn takes a second to import, and the first page needs none of it
+    from sklearn.preprocessing import MinMaxScaler, StandardScaler
+
+    return MinMaxScaler() if name == "minmax" else StandardScaler()
+
+
+@dataclass
+class WindowedData:
+    """Everything the model and the evaluation need, with the time of every label.
+
+    ``*_times`` index into the original series: label ``y_test[k]`` is the scaled,
+    transformed value at time ``test_times[k]``.
+    """
+
+    series: Series
+    window: int
+    transform: Transform
+    scaler: MinMaxScaler | StandardScaler
+    split: Split
+    scaled: np.ndarray
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_val: np.ndarray
+    y_val: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    train_times: np.ndarray
+    val_times: np.ndarray
+    test_times: np.ndarray
+
+    @property
+    def n_features(self) -> int:
+        return self.scaled.shape[1]
+
+    @property
+    def levels(self) -> np.ndarray:
+        return self.series.values
+
+    @property
+    def train_end_time(self) -> int:
+        """First time index after the training part, in the original series."""
+        return self.split.train_end + self.transform.offset
+
+    @property
+    def test_start_time(self) -> int:
+        return self.split.val_end + self.transform.offset
+
+    def unscale_target(self, scaled_target: np.ndarray) -> np.ndarray:
+        """Scaled model outputs back to the transformed target's units (any array shape)."""
+        scaled = np.asarray(scaled_target, dtype=np.float64)
+        columns = np.zeros((scaled.size, self.n_features))
+        columns[:, 0] = scaled.reshape(-1)
+        return self.scaler.inverse_transform(columns)[:, 0].reshape(scaled.shape)
+
+    def to_levels(self, scaled_pred: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """One-step predictions (scaled) for labels at ``times`` back to original units."""
+        z = self.unscale_target(np.asarray(scaled_pred, dtype=np.float64).reshape(-1))
+        return self.transform.inverse_one_step(z, self.levels[times - 1])
+
+    def last_window(self, end_time: int | None = None) -> np.ndarray:
+        """The ``window`` scaled rows before time ``end_time`` (default: past the end)."""
+        end_row = len(self.scaled) if end_time is None else end_time - self.transform.offset
+        return self.scaled[end_row - self.window:end_row]
+
+    def describe(self) -> str:
+        """Which indices are inputs and labels, in the spirit of a window generator's repr."""
+        w = self.window
+        return (
+            f"window: inputs are {w} consecutive steps (t-{w} .. t-1) of "
+            f"{self.n_features} column(s), the label is the target at step t\n"
+            f"transform: {self.transform.name}; scaler fitted on the first "
+            f"{self.split.train_end} rows only\n"
+            f"windows: {len(self.y_train)} train, {len(self.y_val)} validation, "
+            f"{len(self.y_test)} test (labels at times {self.test_times[0]}..{self.test_times[-1]})"
+        )
+
+
+def choose_split(values: np.ndarray, config: ExperimentConfig) -> tuple[Transform, Split]:
+    """The transform (``auto`` decided on the training part alone) and the split of its rows."""
+    first = Split.of(len(values), config.val_share, config.test_share)
+    transform = make_transform(config.transform, values[: first.train_end])
+    return transform, Split.of(len(values) - transform.offset, config.val_share, config.test_share)
+
+
+def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
+    """Transform, split, scale (on the training part only) and window ``series``."""
+    window = config.window
+    transform, split = choose_split(series.values, config)
+    matrix = series.matrix()[transform.offset:].copy()
+    matrix[:, 0] = transform.forward(series.values)
+    check_fits(split, window, len(series))
+
+    scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])
+    scaled = scaler.transform(matrix)
+    X, y = sliding_windows(scaled, window)
+    label_rows = np.arange(window, len(scaled))
+    parts = [label_rows < split.train_end,
+             (label_rows >= split.train_end) & (label_rows < split.val_end),
+             label_rows >= split.val_end]
+    times = label_rows + transform.offset
+    return WindowedData(
+        series=series, window=window, transform=transform, scaler=scaler, split=split,
+        scaled=scaled,
+        X_train=X[parts[0]], y_train=y[parts[0]],
+        X_val=X[parts[1]], y_val=y[parts[1]],
+        X_test=X[parts[2]], y_test=y[parts[2]],
+        train_times=times[parts[0]], val_times=times[parts[1]], test_times=times[parts[2]],
+    )
+
+
+def check_fits(split: Split, window: int, length: int) -> None:
+    """Refuse a window too long for the training part, or a test part too small to score."""
+    train_rows = split.train_end
+    if train_rows - window < MIN_TRAIN_WINDOWS:
+        longest = train_rows - MIN_TRAIN_WINDOWS
+        advice = (f"use a window of at most {longest}" if longest >= 1
+                  else "use a longer series")
+        raise ConfigError(
+            f"the window ({window} steps) is too long for the training part ({train_rows} of "
+            f"{length} samples): {advice}, or give more data to training"
+        )
+    if split.rows - split.val_end < 2:
+        raise ConfigError("the test part holds fewer than 2 samples: raise test_share or use more data")

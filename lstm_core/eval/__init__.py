@@ -1,0 +1,1 @@
+"""Errors in the series' own units, and the yardsticks scored on the same points."""

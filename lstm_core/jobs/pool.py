@@ -1,0 +1,311 @@
+"""Trainings of every session on one server, run in a few worker processes.
+
+A workshop server has tens of people and a handful of cores. :class:`TrainingPool` runs at most
+``max_workers`` trainings at once (default: one per core), each in a process of its own
+(:mod:`lstm_core.jobs.worker`) whose TensorFlow gets its share of the cores; further trainings wait
+in a first-come queue whose places the pages show. The server process never imports TensorFlow:
+its memory stays near its baseline however many trainings run, because a worker that has
+trained ``recycle_after`` models, or sat idle for ``idle_seconds``, is ended and its memory with
+it. A training that raises, or a worker that dies, ends that one training with a message; the
+server and every other training go on.
+
+Whoever submits a training passes a *listener* (a :class:`~lstm_core.jobs.job.TrainingJob`) with
+``on_stage(name)``, ``on_epoch(progress)`` and ``on_end(state, result, error)``. The pool holds
+it only weakly: once a closed tab's session is gone, its job is collected and its training
+cancelled (see :meth:`TrainingJob.start`).
+"""
+
+from __future__ import annotations
+
+import atexit
+import gc
+import itertools
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import time
+import weakref
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any, Protocol
+
+ROOT = Path(__file__).resolve().parents[2]
+
+FINISHED = "finished"
+FAILED = "failed"
+
+CANCELLED_IN_QUEUE = "stopped while waiting for a free training slot: nothing was trained"
+HOUSEKEEPING_SECONDS = 5.0
+
+
+class Listener(Protocol):
+    def on_stage(self, stage: str) -> None: ...
+    def on_epoch(self, progress: Any) -> None: ...
+    def on_end(self, state: str, result: Any = None, error: str | None = None) -> None: ...
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip().isdigit() and int(value) > 0 else default
+
+
+@dataclass
+class _Task:
+    id: int
+    work: Callable[..., Any]
+    listener: weakref.ref
+    worker: _Worker | None = None
+
+    def tell(self, method: str, *args: Any) -> None:
+        listener = self.listener()
+        if listener is not None:
+            getattr(listener, method)(*args)
+
+
+@dataclass
+class _Worker:
+    """One training process and the threads that talk to it."""
+
+    process: subprocess.Popen
+    conn: Connection
+    outbox: queue.Queue = field(default_factory=queue.Queue)
+    task: _Task | None = None
+    trainings: int = 0
+    idle_since: float = field(default_factory=time.monotonic)
+    retiring: bool = False
+
+    def post(self, message: tuple) -> None:
+        """Queue a message: sending may wait while the worker is busy importing TensorFlow."""
+        self.outbox.put(message)
+
+    def send_all(self) -> None:
+        while (message := self.outbox.get()) is not None:
+            try:
+                self.conn.send(message)
+            except (OSError, ValueError):  # the worker is gone; its reader reports it
+                return
+
+    def retire(self) -> None:
+        self.retiring = True
+        self.post(("exit",))
+        self.outbox.put(None)
+
+
+class TrainingPool:
+    """At most ``max_workers`` trainings at once, the others queued; see the module's docstring.
+
+    Defaults come from the environment: ``LSTM_LAB_MAX_TRAININGS`` (the number of cores),
+    ``LSTM_LAB_RECYCLE_AFTER`` (10 trainings) and ``LSTM_LAB_WORKER_IDLE_SECONDS`` (600).
+    """
+
+    def __init__(self, max_workers: int | None = None, recycle_after: int | None = None,
+                 idle_seconds: float | None = None, preload: bool = True) -> None:
+        cores = os.cpu_count() or 1
+        self.max_workers = max_workers or _env_int("LSTM_LAB_MAX_TRAININGS", cores)
+        self.recycle_after = recycle_after or _env_int("LSTM_LAB_RECYCLE_AFTER", 10)
+        self.idle_seconds = idle_seconds or _env_int("LSTM_LAB_WORKER_IDLE_SECONDS", 600)
+        # Each concurrent training gets its share of the cores, so they don't thrash each other.
+        self.threads = max(1, cores // self.max_workers)
+        self.preload = preload
+        self.housekeeping_seconds = min(HOUSEKEEPING_SECONDS, self.idle_seconds / 2)
+        self._lock = threading.Lock()
+        self._workers: list[_Worker] = []
+        self._pending: deque[_Task] = deque()
+        self._tasks: dict[int, _Task] = {}
+        self._ids = itertools.count(1)
+        self._closed = threading.Event()
+        self.started_workers = 0
+        threading.Thread(target=self._housekeeping, name="lstm-lab-pool", daemon=True).start()
+
+    # -- what sessions call ---------------------------------------------------------------
+
+    def submit(self, work: Callable[..., Any], listener: Listener) -> int:
+        """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id."""
+        task = _Task(next(self._ids), work, weakref.ref(listener))
+        with self._lock:
+            if self._closed.is_set():
+                raise RuntimeError("the training pool is shut down")
+            self._tasks[task.id] = task
+            self._pending.append(task)
+            self._dispatch()
+        return task.id
+
+    def cancel(self, task_id: int) -> None:
+        """Stop a training: a queued one ends at once, a running one within its current batch."""
+        with self._lock:
+            task = self._tasks.get(task_id)
+            if task is None:
+                return
+            if task.worker is not None:
+                task.worker.post(("stop", task_id))
+                return
+            self._pending.remove(task)
+            del self._tasks[task_id]
+        task.tell("on_end", FAILED, None, CANCELLED_IN_QUEUE)
+
+    def position(self, task_id: int) -> int | None:
+        """1 for the next training to start, 2 for the one after, ...; None once it runs or ended."""
+        with self._lock:
+            for place, task in enumerate(self._pending, start=1):
+                if task.id == task_id:
+                    return place
+        return None
+
+    def prewarm(self) -> None:
+        """Start a worker now if there is none, so the first training needn't wait for TensorFlow."""
+        with self._lock:
+            if not self._workers and not self._closed.is_set():
+                self._spawn()
+
+    def stats(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "workers": len(self._workers),
+                "running": sum(w.task is not None for w in self._workers),
+                "queued": len(self._pending),
+                "started_workers": self.started_workers,
+                "worker_pids": [w.process.pid for w in self._workers],
+                "max_workers": self.max_workers,
+                "threads_per_training": self.threads,
+            }
+
+    def shutdown(self) -> None:
+        """End every worker (their trainings with them) and refuse new trainings."""
+        with self._lock:
+            self._closed.set()
+            workers, self._workers = self._workers, []
+            pending, self._pending = list(self._pending), deque()
+        for worker in workers:
+            if worker.task is not None:
+                worker.post(("stop", worker.task.id))
+            worker.retire()
+        for worker in workers:
+            try:
+                worker.process.wait(5)
+            except subprocess.TimeoutExpired:
+                worker.process.kill()
+        for task in pending:
+            task.tell("on_end", FAILED, None, "the server is shutting down")
+
+    # -- inside the pool (call with the lock held) --------------------------------------------
+
+    def _idle_worker(self) -> _Worker | None:
+        return next((w for w in self._workers if w.task is None and not w.retiring), None)
+
+    def _dispatch(self) -> None:
+        while self._pending:
+            worker = self._idle_worker()
+            if worker is None:
+                if len(self._workers) >= self.max_workers:
+                    return
+                worker = self._spawn()
+            task = self._pending.popleft()
+            task.worker, worker.task = worker, task
+            worker.post(("run", task.id, task.work))
+
+    def _spawn(self) -> _Worker:
+        parent, child = socket.socketpair()
+        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads),
+                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        command = [sys.executable, "-m", "lstm_core.jobs.worker", str(child.fileno())]
+        process = subprocess.Popen(command + (["preload"] if self.preload else []),
+                                   pass_fds=(child.fileno(),), env=env, cwd=ROOT,
+                                   stdin=subprocess.DEVNULL)
+        child.close()
+        worker = _Worker(process, Connection(parent.detach()))
+        self._workers.append(worker)
+        self.started_workers += 1
+        threading.Thread(target=worker.send_all, name="lstm-lab-send", daemon=True).start()
+        threading.Thread(target=self._read, args=(worker,), name="lstm-lab-read", daemon=True).start()
+        return worker
+
+    # -- the threads ------------------------------------------------------------------------
+
+    def _read(self, worker: _Worker) -> None:
+        """Forward one worker's reports to the listeners, until the worker ends."""
+        while True:
+            try:
+                kind, *rest = worker.conn.recv()
+            except (EOFError, OSError):
+                break
+            if kind == "ready":
+                continue
+            task = self._tasks.get(rest[0])
+            if task is None:
+                continue
+            if kind == "stage":
+                task.tell("on_stage", rest[1])
+            elif kind == "epoch":
+                task.tell("on_epoch", rest[1])
+            else:
+                self._finish(worker, task)
+                ended = (FINISHED, rest[1], None) if kind == "done" else (FAILED, None, rest[1])
+                task.tell("on_end", *ended)
+        self._lost(worker)
+
+    def _finish(self, worker: _Worker, task: _Task) -> None:
+        with self._lock:
+            self._tasks.pop(task.id, None)
+            worker.task, task.worker = None, None
+            worker.trainings += 1
+            worker.idle_since = time.monotonic()
+            if worker.trainings >= self.recycle_after:
+                self._workers.remove(worker)
+                worker.retire()
+            self._dispatch()
+
+    def _lost(self, worker: _Worker) -> None:
+        """The worker's connection closed: it retired, or it died (then its training fails)."""
+        worker.conn.close()
+        code = worker.process.wait()
+        with self._lock:
+            task = worker.task
+            if worker in self._workers:
+                self._workers.remove(worker)
+            if task is not None:
+                self._tasks.pop(task.id, None)
+            if not worker.retiring:
+                worker.outbox.put(None)
+            if not self._closed.is_set():
+                self._dispatch()
+        if task is None:
+            return
+        if self._closed.is_set():
+            task.tell("on_end", FAILED, None, "the server is shutting down")
+        else:
+            task.tell("on_end", FAILED, None,
+                      f"the training process stopped unexpectedly (exit code {code}), perhaps out of "
+                      "memory: try a smaller model or fewer windows; other trainings are not affected")
+
+    def _housekeeping(self) -> None:
+        """End workers idle too long; collect garbage so closed sessions' jobs cancel their trainings."""
+        while not self._closed.wait(self.housekeeping_seconds):
+            now = time.monotonic()
+            with self._lock:
+                busy = bool(self._tasks)
+                for worker in [w for w in self._workers
+                               if w.task is None and now - w.idle_since > self.idle_seconds]:
+                    self._workers.remove(worker)
+                    worker.retire()
+            if busy:
+                gc.collect()
+
+
+_shared: TrainingPool | None = None
+_shared_lock = threading.Lock()
+
+
+def shared_pool() -> TrainingPool:
+    """The server's one pool, made on first use and shut down when the server exits."""
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            _shared = TrainingPool()
+            atexit.register(_shared.shutdown)
+        return _shared

@@ -1,0 +1,100 @@
+"""A training process: ``python -m lstm_core.jobs.worker FD [preload]``, started by
+:mod:`lstm_core.jobs.pool`.
+
+It runs trainings one after another as the pool sends them over the socket FD, and sends back
+what each reports: its stages, one :class:`~lstm_core.runs.progress.EpochProgress` per epoch, then
+the result or an error message. With ``preload`` it imports TensorFlow as soon as it is up, so
+the first training need not wait for it; the pool sizes TensorFlow's threads through the
+environment (see :mod:`lstm_core.nn.backend`). TensorFlow's memory stays in this process, so the
+pool frees it by ending the process.
+
+Messages in (tuples): ``("run", task_id, work)`` where ``work(progress=, stop=, on_stage=)``
+is any picklable training; ``("stop", task_id)``; ``("exit",)``.
+Messages out: ``("ready", pid)``, ``("stage", task_id, name)``, ``("epoch", task_id, progress)``,
+``("done", task_id, result)``, ``("error", task_id, message)``.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import sys
+import threading
+from multiprocessing.connection import Connection
+
+from lstm_core.runs.progress import failure_message
+
+
+class _Inbox:
+    """Reads the pool's messages in a thread of its own, so a stop arrives during a training."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self.tasks: queue.Queue = queue.Queue()
+        self.stops: dict[int, threading.Event] = {}
+        self.lock = threading.Lock()
+        threading.Thread(target=self._read, name="lstm-lab-inbox", daemon=True).start()
+
+    def _read(self) -> None:
+        while True:
+            try:
+                message = self.conn.recv()
+            except (EOFError, OSError):
+                os._exit(0)  # the server is gone: nothing is left to train for
+            if message[0] == "run":  # always sent before any stop for the same task
+                with self.lock:
+                    stop = self.stops[message[1]] = threading.Event()
+                self.tasks.put((message[1], message[2], stop))
+            elif message[0] == "stop":
+                with self.lock:
+                    stop = self.stops.get(message[1])
+                if stop is not None:
+                    stop.set()
+            else:
+                self.tasks.put(None)
+
+    def finished(self, task_id: int) -> None:
+        with self.lock:
+            self.stops.pop(task_id, None)
+
+
+def run_task(conn: Connection, task_id: int, work, stop: threading.Event) -> None:
+    """Run one training, forwarding its stages and epochs; end with its result or its error."""
+    try:
+        result = work(progress=lambda event: conn.send(("epoch", task_id, event)), stop=stop,
+                      on_stage=lambda name: conn.send(("stage", task_id, name)))
+    except Exception as exc:
+        conn.send(("error", task_id, failure_message(exc)))
+        return
+    try:
+        conn.send(("done", task_id, result))
+    except Exception as exc:  # the result could not be pickled
+        conn.send(("error", task_id, failure_message(exc)))
+
+
+def serve(conn: Connection, preload: bool) -> None:
+    inbox = _Inbox(conn)
+    if preload:
+        from lstm_core.nn import backend  # noqa: F401  (imports TensorFlow now rather than in the first training)
+    conn.send(("ready", os.getpid()))
+    while (task := inbox.tasks.get()) is not None:
+        run_task(conn, *task)
+        inbox.finished(task[0])
+
+
+def lower_priority() -> None:
+    """Trainings are batch work: they get the CPU the server leaves, so pages stay quick to
+    serve however many trainings run. Linux's idle scheduling class where there is one."""
+    try:
+        os.sched_setscheduler(0, os.SCHED_IDLE, os.sched_param(0))
+    except (AttributeError, OSError):
+        os.nice(10)
+
+
+def main(argv: list[str]) -> None:
+    lower_priority()
+    serve(Connection(int(argv[0])), preload="preload" in argv[1:])
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

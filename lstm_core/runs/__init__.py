@@ -1,0 +1,1 @@
+"""An experiment end to end and what it leaves: results, progress records, history, exports, links."""

@@ -1,0 +1,407 @@
+"""Take a run home, and bring it back: CSV tables, a run bundle (zip) and a plain-Keras script.
+
+A bundle holds the config, the weights (``weights.npz``, arrays only), the series as trained
+on (``data.csv``), the training history (``summary.json``) and ``reproduce.py``, a standalone
+script that retrains the model with plain Keras and prints the test RMSE. :func:`load_bundle`
+reads only those: the architecture is rebuilt from our own config and the weights are checked
+against it; nothing pickled or serialized as code is ever loaded, and nothing in the bundle
+names a file on the server.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.examples import EXAMPLES
+from lstm_core.data.series import Series
+from lstm_core.data.windows import prepare
+from lstm_core.errors import ConfigError, LSTMLabError
+from lstm_core.runs.experiment import ExperimentResult, assemble
+from lstm_core.runs.progress import TrainingResult
+
+MB = 1024 * 1024
+MAX_BUNDLE_BYTES = 50 * MB  # as the app's upload cap
+MAX_UNPACKED_BYTES = 200 * MB
+REQUIRED = ("config.json", "weights.npz", "data.csv", "summary.json")
+OPTIONAL = ("reproduce.py", "README.txt")
+TIME, VALUE = "time", "value"
+FORMAT = "lstm-lab-run-1"
+
+
+class ImportRefusedError(LSTMLabError):
+    """A file that is not an LSTM Lab export, or one that does not hold together."""
+
+
+def predictions_csv(result: ExperimentResult) -> bytes:
+    """The test span: each time, the true value, the LSTM's one-step prediction and the naive one."""
+    ev, series = result.evaluation, result.data.series
+    times = series.timestamps[ev.test_times] if series.timestamps is not None else ev.test_times
+    table = pd.DataFrame({TIME: times, "actual": ev.test_actual, "lstm": ev.test_predictions})
+    for name, baseline in ev.baselines.items():
+        table[name] = baseline.predictions
+    return table.to_csv(index=False).encode()
+
+
+def _data_csv(series: Series) -> bytes:
+    table = pd.DataFrame({VALUE: series.values})
+    for index, name in enumerate(series.feature_names):
+        table[f"feature_{index + 1}"] = series.features[name].to_numpy(dtype=np.float64)
+    if series.timestamps is not None:
+        table.insert(0, TIME, series.timestamps)
+    return table.to_csv(index=False, float_format="%.17g").encode()  # exact round trip
+
+
+def _example_name(config: ExperimentConfig) -> str | None:
+    return next((n for n, e in EXAMPLES.items() if str(e.path) == config.source.csv_path), None)
+
+
+def _summary(result: ExperimentResult) -> dict:
+    training, series = result.training, result.data.series
+    return {
+        "format": FORMAT,
+        "series_name": series.name,
+        "feature_names": series.feature_names,
+        "example": _example_name(result.config),
+        "transform": result.data.transform.name,
+        "threads": result.threads,
+        "test_rmse": result.evaluation.test_metrics.rmse,
+        "training": {"stop_reason": training.stop_reason, "message": training.message,
+                     "epochs_run": training.epochs_run, "best_epoch": training.best_epoch,
+                     "fit_seconds": training.fit_seconds, "loss": training.loss,
+                     "val_loss": training.val_loss},
+    }
+
+
+def bundle(result: ExperimentResult) -> bytes:
+    """The run as a zip that LSTM Lab imports and ``python reproduce.py`` retrains."""
+    weights = io.BytesIO()
+    np.savez(weights, **{f"w{k}": w for k, w in enumerate(result.weights)})
+    files = {
+        "config.json": result.config.to_json(),
+        "weights.npz": weights.getvalue(),
+        "data.csv": _data_csv(result.data.series),
+        "summary.json": json.dumps(_summary(result), indent=2),
+        "reproduce.py": keras_script(result),
+        "README.txt": README,
+    }
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return packed.getvalue()
+
+
+README = """An LSTM Lab run.
+
+config.json   every setting of the run (data source, model, training, seed)
+weights.npz   the trained weights, plain arrays in Keras' get_weights() order
+data.csv      the series the model was trained on (value, then any feature columns)
+summary.json  the training history and the test RMSE LSTM Lab measured
+reproduce.py  retrains the same model with plain Keras and prints its test RMSE:
+              pip install numpy pandas scikit-learn tensorflow; python reproduce.py
+
+Import the zip on LSTM Lab's Run history page to see the run again.
+"""
+
+
+@dataclass
+class Restored:
+    """An imported run: rebuilt from our own config, the weights only read into it."""
+
+    config: ExperimentConfig
+    series: Series
+    weights: list[np.ndarray]
+    training: TrainingResult
+    threads: int | None
+
+    def result(self) -> ExperimentResult:
+        return assemble(self.config, prepare(self.series, self.config), self.weights, self.training,
+                        threads=self.threads)
+
+
+def load_config(data: bytes) -> ExperimentConfig:
+    """A config exported as JSON, validated; a path in it is never kept (see :func:`_safe_source`)."""
+    if len(data) > MB:
+        raise ImportRefusedError("this config file is over 1 MB: it is not an LSTM Lab config")
+    try:
+        config = ExperimentConfig.from_json(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise ImportRefusedError("this file is not text: it is not an LSTM Lab config") from None
+    except (ConfigError, TypeError) as exc:
+        raise ImportRefusedError(f"this config cannot be used: {exc}") from None
+    _safe_source(config, None)
+    _refuse_problems(config)
+    return config
+
+
+def _refuse_problems(config: ExperimentConfig) -> None:
+    """Every setting in range (an uploaded file's source is checked when it is uploaded)."""
+    problems = config.problems()
+    if config.source.kind == "csv":
+        problems = [p for p in problems if p not in config.source.problems()]
+    if problems:
+        raise ImportRefusedError(f"this config cannot be used: {'; '.join(problems)}")
+
+
+def _safe_source(config: ExperimentConfig, example: str | None) -> None:
+    """Keep no path from outside: a bundled example is pointed at by name, anything else by none."""
+    source = config.source
+    if source.kind != "csv":
+        return
+    name = example or _example_name_from_path(source.csv_path)
+    if name in EXAMPLES:
+        source.csv_path = str(EXAMPLES[name].path)
+    else:  # an uploaded file's name, shown to the person; the file itself must be uploaded again
+        source.csv_path = Path(source.csv_path or "data.csv").name
+
+
+def _example_name_from_path(path: str | None) -> str | None:
+    return next((n for n, e in EXAMPLES.items() if path and Path(path).name == e.path.name), None)
+
+
+def load_bundle(data: bytes) -> Restored:
+    """Read a bundle made by :func:`bundle`; refuse anything else with a clear sentence."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise ImportRefusedError(f"this file is over {MAX_BUNDLE_BYTES // MB} MB: it is not an LSTM Lab run")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except zipfile.BadZipFile:
+        raise ImportRefusedError("this file is not a zip: export a run from LSTM Lab and import "
+                                 "that") from None
+    with archive:
+        members = {info.filename: info for info in archive.infolist()}
+        missing = [name for name in REQUIRED if name not in members]
+        if missing:
+            raise ImportRefusedError(f"this zip has no {', '.join(missing)}: it was not exported by LSTM Lab")
+        strangers = sorted(set(members) - set(REQUIRED) - set(OPTIONAL))
+        if strangers:
+            raise ImportRefusedError("this zip holds files an LSTM Lab run does not "
+                                     f"({', '.join(strangers[:3])})")
+        if sum(members[name].file_size for name in REQUIRED) > MAX_UNPACKED_BYTES:
+            raise ImportRefusedError(f"this zip unpacks to over {MAX_UNPACKED_BYTES // MB} MB")
+        content = {name: archive.read(name) for name in REQUIRED}
+    return _restore(content)
+
+
+def _restore(content: dict[str, bytes]) -> Restored:
+    try:
+        summary = json.loads(content["summary.json"])
+        config = ExperimentConfig.from_json(content["config.json"].decode("utf-8"))
+    except (ValueError, UnicodeDecodeError, ConfigError, TypeError) as exc:
+        raise ImportRefusedError(f"this run's config or summary cannot be read: {exc}") from None
+    if not isinstance(summary, dict) or summary.get("format") != FORMAT:
+        raise ImportRefusedError("this zip's summary.json is not an LSTM Lab run summary")
+    example = summary.get("example") if summary.get("example") in EXAMPLES else None
+    _safe_source(config, example)
+    _refuse_problems(config)
+    series = _series(content["data.csv"], summary)
+    weights = _weights(content["weights.npz"], config, 1 + len(series.feature_names))
+    return Restored(config, series, weights, _training(summary), summary.get("threads"))
+
+
+def _series(data: bytes, summary: dict) -> Series:
+    try:
+        table = pd.read_csv(io.BytesIO(data))
+        values = table[VALUE].to_numpy(dtype=np.float64)
+        names = [str(n) for n in summary.get("feature_names", [])]
+        columns = [f"feature_{k + 1}" for k in range(len(names))]
+        features = pd.DataFrame(table[columns].to_numpy(dtype=np.float64), columns=names) if names else None
+        stamps = pd.DatetimeIndex(pd.to_datetime(table[TIME])) if TIME in table else None
+        return Series(values, name=str(summary.get("series_name", VALUE)), timestamps=stamps,
+                      features=features)
+    except (KeyError, ValueError, TypeError, LSTMLabError) as exc:
+        raise ImportRefusedError(f"this run's data.csv cannot be read: {exc}") from None
+
+
+def expected_shapes(config: ExperimentConfig, n_features: int) -> list[tuple[int, ...]]:
+    """The weight shapes of the model the config describes, in Keras' get_weights() order."""
+    shapes, inputs = [], n_features
+    for units in config.units:
+        shapes += [(inputs, 4 * units), (units, 4 * units), (4 * units,)]
+        inputs = units
+    return [*shapes, (inputs, 1), (1,)]
+
+
+def _weights(data: bytes, config: ExperimentConfig, n_features: int) -> list[np.ndarray]:
+    try:
+        with np.load(io.BytesIO(data), allow_pickle=False) as arrays:
+            named = {name: arrays[name] for name in arrays.files}
+    except (ValueError, OSError, zipfile.BadZipFile) as exc:
+        raise ImportRefusedError("this run's weights.npz holds something other than plain arrays: "
+                                 f"{exc}") from None
+    expected = expected_shapes(config, n_features)
+    weights = [named.get(f"w{k}") for k in range(len(expected))]
+    shapes = [None if w is None else tuple(w.shape) for w in weights]
+    if len(named) != len(expected) or shapes != expected:
+        raise ImportRefusedError(f"this run's weights do not fit the model its config describes "
+                                 f"(found {len(named)} arrays, expected shapes {expected})")
+    if not all(w.dtype.kind == "f" and np.all(np.isfinite(w)) for w in weights):
+        raise ImportRefusedError("this run's weights are not all finite numbers")
+    return [w.astype(np.float32) for w in weights]
+
+
+def _training(summary: dict) -> TrainingResult:
+    record = summary.get("training", {})
+    try:
+        return TrainingResult(
+            stop_reason=str(record["stop_reason"]), message=str(record["message"]),
+            epochs_run=int(record["epochs_run"]),
+            best_epoch=None if record["best_epoch"] is None else int(record["best_epoch"]),
+            fit_seconds=float(record["fit_seconds"]),
+            loss=[float(v) for v in record["loss"]],
+            val_loss=[None if v is None else float(v) for v in record["val_loss"]],
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImportRefusedError(f"this run's training history cannot be read: {exc}") from None
+
+
+def _layer_source() -> str:
+    """The FusedLSTM class's source, read as text: importing lstm_core.nn.build would load
+    TensorFlow into the app's server just to print a script."""
+    text = (Path(__file__).parents[1] / "nn" / "build.py").read_text()
+    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "FusedLSTM")
+    return ast.get_source_segment(text, node)
+
+
+def keras_script(result: ExperimentResult) -> str:
+    """``reproduce.py``: the run retrained with plain Keras, outside LSTM Lab."""
+    layer = _layer_source()
+    config = result.config
+    return SCRIPT.format(
+        settings=json.dumps({"window": config.window, "units": config.units, "dropout": config.dropout,
+                             "epochs": config.epochs, "batch_size": config.batch_size,
+                             "learning_rate": config.learning_rate, "patience": config.patience,
+                             "val_share": config.val_share, "test_share": config.test_share,
+                             "scaler": config.scaler, "seed": config.seed}),
+        transform=result.data.transform.name, threads=result.threads or 0,
+        rmse=result.evaluation.test_metrics.rmse, layer=layer,
+    )
+
+
+SCRIPT = '''"""Retrains an LSTM Lab run with plain Keras and prints its test RMSE.
+
+Reads data.csv next to this file and prepares it as LSTM Lab did: the {transform!r} transform,
+a chronological train / validation / test split, the scaler fitted on the training part only,
+windows of the past steps. Then the same model, built and trained the same way from the same
+seed. LSTM Lab measured a test RMSE of {rmse!r}.
+Needs numpy, pandas, scikit-learn and tensorflow (Keras 3).
+"""
+
+import json
+import math
+import os
+from pathlib import Path
+
+os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import tensorflow as tf  # noqa: E402
+from sklearn.preprocessing import MinMaxScaler, StandardScaler  # noqa: E402
+
+SETTINGS = json.loads({settings!r})
+TRANSFORM = {transform!r}
+THREADS = {threads!r}  # TensorFlow's intra-op threads during the run (0: its default)
+
+if THREADS:
+    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+
+
+# The LSTM layer LSTM Lab trains with: Keras' LSTM computed by TensorFlow's fused kernel.
+{layer}
+
+def split(rows):
+    val_end = rows - max(1, round(rows * SETTINGS["test_share"]))
+    return val_end - round(rows * SETTINGS["val_share"]), val_end
+
+
+def prepare(table):
+    values = table["value"].to_numpy(dtype=np.float64)
+    features = [c for c in table.columns if c.startswith("feature_")]
+    matrix = np.column_stack([values] + [table[c].to_numpy(dtype=np.float64) for c in features])
+    offset = 1 if TRANSFORM == "diff" else 0
+    matrix = matrix[offset:].copy()
+    forward = {{"none": lambda v: v, "diff": np.diff, "log": np.log}}[TRANSFORM]
+    matrix[:, 0] = forward(values)
+    train_end, val_end = split(len(matrix))
+    scaler = (MinMaxScaler() if SETTINGS["scaler"] == "minmax" else StandardScaler()).fit(matrix[:train_end])
+    scaled = scaler.transform(matrix)
+    window = SETTINGS["window"]
+    X = np.lib.stride_tricks.sliding_window_view(scaled[:-1], window, axis=0).transpose(0, 2, 1).copy()
+    y = scaled[window:, 0].copy()
+    rows = np.arange(window, len(scaled))
+    parts = [rows < train_end, (rows >= train_end) & (rows < val_end), rows >= val_end]
+    return values, scaler, offset, X, y, rows, parts
+
+
+def build(n_features):
+    seed = SETTINGS["seed"]
+    keras.utils.set_random_seed(seed)
+    inputs = keras.Input(shape=(SETTINGS["window"], n_features), name="window")
+    x = inputs
+    for index, units in enumerate(SETTINGS["units"], start=1):
+        x = FusedLSTM(units, return_sequences=index < len(SETTINGS["units"]), name=f"lstm_{{index}}")(x)
+        if SETTINGS["dropout"] > 0:
+            x = keras.layers.Dropout(SETTINGS["dropout"], seed=seed + index, name=f"dropout_{{index}}")(x)
+    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(x), name="lstm_forecaster")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=SETTINGS["learning_rate"]), loss="mse",
+                  jit_compile=False)
+    return model
+
+
+class KeepBest(keras.callbacks.Callback):
+    """Early stopping on the validation loss (training loss without validation), the best
+    epoch's weights kept, and a stop at the first non-finite loss: as LSTM Lab trains."""
+
+    def __init__(self):
+        super().__init__()
+        self.best, self.best_epoch, self.weights = math.inf, None, None
+
+    def on_epoch_end(self, epoch, logs=None):
+        loss = float(logs.get("loss", math.nan))
+        score = float(logs["val_loss"]) if "val_loss" in logs else loss
+        if not (math.isfinite(loss) and math.isfinite(score)):
+            self.model.stop_training = True
+            return
+        if score < self.best:
+            self.best, self.best_epoch, self.weights = score, epoch + 1, self.model.get_weights()
+        patience = SETTINGS["patience"]
+        if patience and epoch + 1 - self.best_epoch >= patience:
+            self.model.stop_training = True
+
+
+def main():
+    table = pd.read_csv(Path(__file__).with_name("data.csv"))
+    values, scaler, offset, X, y, rows, parts = prepare(table)
+    model = build(X.shape[2])
+    keep = KeepBest()
+    keras.utils.set_random_seed(SETTINGS["seed"])
+    validation = (X[parts[1]], y[parts[1]]) if parts[1].any() else None
+    model.fit(X[parts[0]], y[parts[0]], validation_data=validation, epochs=SETTINGS["epochs"],
+              batch_size=SETTINGS["batch_size"], shuffle=True, verbose=0, callbacks=[keep])
+    if keep.weights is not None:
+        model.set_weights(keep.weights)
+    scaled = model.predict(X[parts[2]], batch_size=1024, verbose=0)[:, 0].astype(np.float64)
+    columns = np.zeros((len(scaled), X.shape[2]))
+    columns[:, 0] = scaled
+    z = scaler.inverse_transform(columns)[:, 0]
+    times = rows[parts[2]] + offset
+    predicted = {{"none": z, "diff": values[times - 1] + z, "log": np.exp(z)}}[TRANSFORM]
+    rmse = float(np.sqrt(np.mean((predicted - values[times]) ** 2)))
+    print(f"test RMSE {{rmse!r}}")
+
+
+if __name__ == "__main__":
+    main()
+'''

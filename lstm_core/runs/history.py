@@ -1,0 +1,104 @@
+"""A session's run history: every finished training, bounded, to compare and to restore.
+
+Each :class:`Run` keeps what the comparison and a restore need (the config, the series, the
+weights, the training history, the evaluation and the forecasts) but not the model's input
+windows, which can be hundreds of MB for a long series: :meth:`Run.restore` rebuilds them
+with :func:`lstm_core.data.windows.prepare`, which is deterministic. :class:`RunHistory` keeps the
+latest ``limit`` runs (20), so a session's memory cannot grow without end.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from typing import Any
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import Series
+from lstm_core.data.windows import prepare
+from lstm_core.eval.evaluation import Evaluation
+from lstm_core.infer.forecast import TestRollout
+from lstm_core.runs.experiment import ExperimentResult
+from lstm_core.runs.progress import TrainingResult
+
+LIMIT = 20
+
+
+@dataclass(frozen=True)
+class Run:
+    number: int
+    label: str  # the data's name, as the sidebar shows it
+    config: ExperimentConfig
+    series: Series
+    weights: list
+    training: TrainingResult
+    evaluation: Evaluation
+    forecast: Any
+    test_rollout: TestRollout
+    seconds: float
+    finished: float = field(default_factory=time.time)
+    keras_check: float | None = None
+    threads: int | None = None
+
+    @classmethod
+    def of(cls, number: int, result: ExperimentResult, label: str, seconds: float) -> Run:
+        return cls(number, label, result.config, result.data.series, result.weights, result.training,
+                   result.evaluation, result.forecast, result.test_rollout, seconds,
+                   keras_check=result.keras_check, threads=result.threads)
+
+    def restore(self) -> ExperimentResult:
+        """The run as a current result again, its windows rebuilt from its series and config."""
+        return ExperimentResult(
+            config=self.config, data=prepare(self.series, self.config), weights=self.weights,
+            training=self.training, evaluation=self.evaluation, forecast=self.forecast,
+            test_rollout=self.test_rollout, keras_check=self.keras_check, threads=self.threads,
+        )
+
+    def row(self) -> dict[str, Any]:
+        """One line of the history table."""
+        config, test = self.config, self.evaluation.test_metrics
+        naive = self.evaluation.baselines.get("naive")
+        return {
+            "run": self.number,
+            "finished": time.strftime("%H:%M:%S", time.localtime(self.finished)),
+            "data": self.label,
+            "window": config.window,
+            "units": ",".join(str(u) for u in config.units),
+            "dropout": config.dropout,
+            "epochs": f"{self.training.epochs_run} of {config.epochs}",
+            "batch": config.batch_size,
+            "learning rate": config.learning_rate,
+            "seed": config.seed,
+            "test RMSE": test.rmse,
+            "test MAE": test.mae,
+            "naive RMSE": naive.metrics.rmse if naive else None,
+            "seconds": round(self.seconds, 1),
+        }
+
+
+class RunHistory:
+    """The latest ``limit`` runs of one session, newest last; run numbers keep counting up."""
+
+    def __init__(self, limit: int = LIMIT) -> None:
+        self.limit = limit
+        self._runs: deque[Run] = deque(maxlen=limit)
+        self._count = 0
+
+    def add(self, result: ExperimentResult, label: str, seconds: float) -> Run:
+        self._count += 1
+        run = Run.of(self._count, result, label, seconds)
+        self._runs.append(run)
+        return run
+
+    def __len__(self) -> int:
+        return len(self._runs)
+
+    def __iter__(self):
+        return iter(self._runs)
+
+    def get(self, number: int) -> Run | None:
+        return next((run for run in self._runs if run.number == number), None)
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [run.row() for run in self._runs]

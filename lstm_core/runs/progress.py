@@ -1,0 +1,78 @@
+"""What a training reports: one :class:`EpochProgress` per epoch, and its :class:`TrainingResult`.
+
+Plain data, apart from :mod:`lstm_core.nn.train` so that a process which only reads
+progress and results (the app's server) never imports TensorFlow.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from lstm_core.errors import LSTMLabError
+
+COMPLETED = "completed"
+EARLY_STOPPING = "early_stopping"
+STOPPED = "stopped"
+DIVERGED = "diverged"
+
+
+class StopRequest(Protocol):
+    def is_set(self) -> bool: ...
+
+
+@dataclass(frozen=True)
+class EpochProgress:
+    epoch: int
+    epochs: int
+    loss: float
+    val_loss: float | None
+    seconds: float
+    elapsed: float
+
+    @property
+    def monitored(self) -> float:
+        """The loss early stopping and "best epoch" go by: validation, else training."""
+        return self.loss if self.val_loss is None else self.val_loss
+
+
+ProgressCallback = Callable[[EpochProgress], None]
+
+
+@dataclass
+class TrainingResult:
+    stop_reason: str
+    message: str
+    epochs_run: int
+    best_epoch: int | None
+    fit_seconds: float
+    loss: list[float] = field(default_factory=list)
+    val_loss: list[float | None] = field(default_factory=list)
+
+    @property
+    def history(self) -> dict[str, list]:
+        return {"loss": self.loss, "val_loss": self.val_loss}
+
+
+def message(reason: str, epochs_run: int, best_epoch: int | None, patience: int,
+             watched: str = "validation loss") -> str:
+    best = f"; weights of epoch {best_epoch} kept" if best_epoch else ""
+    return {
+        COMPLETED: f"trained all {epochs_run} epochs{best}",
+        EARLY_STOPPING: f"stopped early after {epochs_run} epochs: the {watched} did not "
+                        f"improve for {patience} epochs{best}",
+        STOPPED: f"stopped on request after {epochs_run} epoch(s){best}",
+        DIVERGED: f"training diverged at epoch {epochs_run}: the loss became NaN, infinite or "
+                  f"over 100 times that of always predicting the average; lower the learning "
+                  f"rate{best}",
+    }[reason]
+
+
+
+
+def failure_message(exc: BaseException) -> str:
+    """What a person reads when a training fails: our own errors as they are, others named."""
+    if isinstance(exc, LSTMLabError):
+        return str(exc)
+    return f"the training failed unexpectedly: {type(exc).__name__}: {exc}"

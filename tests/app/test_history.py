@@ -1,0 +1,99 @@
+"""The run history: bounded, restorable, and shown on its page."""
+
+from __future__ import annotations
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from lstm_core import ExperimentConfig, generate
+from lstm_core.runs.experiment import run_experiment
+from lstm_core.runs.history import RunHistory
+from tests.app.test_pages import (
+    app,  # noqa: F401  (the fixture)
+    healthy,
+    open_page,
+    sidebar_text,
+    tiny_model,
+    train_button,
+    unescaped,
+    wait_for_training,
+)
+
+
+def test_the_history_keeps_the_latest_runs_only() -> None:
+    config = ExperimentConfig(window=5, units=[3], epochs=1, patience=0, horizon=5)
+    result = run_experiment(config, generate("sine", length=120))
+    history = RunHistory(limit=3)
+    for _ in range(5):
+        history.add(result, "sine", 1.0)
+    assert len(history) == 3
+    assert [run.number for run in history] == [3, 4, 5]
+    assert history.get(1) is None and history.get(5) is not None
+    assert history.rows()[-1]["test RMSE"] == result.evaluation.test_metrics.rmse
+
+
+def test_a_restored_run_gives_back_the_same_result() -> None:
+    config = ExperimentConfig(window=5, units=[3], epochs=1, patience=0, horizon=5)
+    result = run_experiment(config, generate("sine", length=120))
+    restored = RunHistory().add(result, "sine", 1.0).restore()
+    np.testing.assert_array_equal(restored.data.X_test, result.data.X_test)
+    np.testing.assert_array_equal(restored.net.predict(restored.data.X_test),
+                                  result.net.predict(result.data.X_test))
+    assert restored.evaluation is result.evaluation and restored.config == result.config
+
+
+def train(at: AppTest, seed: int) -> None:
+    open_page(at, "model")
+    at.number_input(key="config.seed").set_value(seed).run()
+    train_button(at).click().run()
+    wait_for_training(at)
+
+
+def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F811
+    tiny_model(app)
+    train(app, 1)
+    train(app, 2)
+    healthy(open_page(app, "history"))
+    assert app.title[0].value == "Run history"
+    table = app.dataframe[0].value
+    assert list(table["run"]) == [2, 1] and list(table["seed"]) == [2, 1]
+    assert len(app.get("plotly_chart")) == 2  # the losses and the test predictions, overlaid
+    first_rmse = table.loc[table["run"] == 1, "test RMSE"].item()
+    app.selectbox(key="history.restore_pick").set_value(1).run()
+    app.button(key="history.restore").click().run()
+    healthy(app)
+    assert app.session_state["config"].seed == 1
+    assert any("Run 1 is current again" in s.value for s in app.success)
+    assert app.session_state["result"].evaluation.test_metrics.rmse == first_rmse
+    assert f"test RMSE **{first_rmse:.4g}**" in sidebar_text(app) and "stale" not in sidebar_text(app)
+    open_page(app, "model")
+    assert app.number_input(key="config.seed").value == 1
+
+
+def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> None:  # noqa: F811
+    from lstm_core.runs.export import bundle
+    from tests.app.test_workshop import fresh_app
+
+    tiny_model(app)
+    train(app, 5)
+    healthy(open_page(app, "results"))
+    labels = [b.label for b in app.get("download_button")]
+    assert "Download the run (zip: weights, data, script)" in labels
+    first = app.session_state["result"]
+    other = fresh_app(monkeypatch, {})
+    open_page(other, "history")
+    other.get("file_uploader")[0].upload("run.zip", bundle(first), "application/zip").run()
+    healthy(other)
+    assert any("Run imported from run.zip as run 1" in unescaped(s.value) for s in other.success)
+    imported = other.session_state["result"]
+    assert np.array_equal(imported.evaluation.test_predictions, first.evaluation.test_predictions)
+    assert other.session_state["config"] == first.config
+    assert list(other.dataframe[0].value["run"]) == [1]
+
+
+def test_a_malformed_import_is_refused_with_a_message(app: AppTest) -> None:  # noqa: F811
+    open_page(app, "history")
+    app.get("file_uploader")[0].upload("run.zip", b"not a zip at all", "application/zip").run()
+    assert not app.exception
+    assert any("run.zip was not imported: this file is not a zip" in unescaped(e.value) for e in app.error)
+    assert app.session_state.get("result") is None

@@ -1,0 +1,200 @@
+"""Many users, faults and hostile input, driven by AppTest: hostile names stay plain text, a
+diverging training ends with a message, sessions never share anything, every knob is bounded."""
+
+from __future__ import annotations
+
+import re
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lstm_core.config.settings import LIMITS, ExperimentConfig
+from lstm_core.data.csv.load import LoadOptions, load_csv
+from lstm_core.errors import LSTMLabError
+from tests.app.test_pages import (
+    TRAINING_TIMEOUT,
+    app,  # noqa: F401  (the fixture)
+    healthy,
+    messages,
+    open_page,
+    sidebar_text,
+    tiny_model,
+    train_button,
+    wait_for_training,
+)
+from tests.app.test_workshop import fresh_app
+
+ROOT = Path(__file__).resolve().parents[2]
+IMG = "<img src=x onerror=alert(1)>"
+BOLD = "**bold** [link](http://x)"
+SCRIPT_NAME = "<script>alert(1)</script>.csv"
+ROWS = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{(d * 7) % 11 + d / 10},{d % 5}\n"
+               for d in range(200))
+HOSTILE_CSV = (f'day,"{IMG}","{BOLD}"\n' + ROWS).encode()
+RENDERED = re.compile(r"<img|<script|\*\*bold\*\*|\]\(http")
+
+
+def rendered_texts(at: AppTest) -> list[str]:
+    """Every text Streamlit renders as Markdown (or HTML), as the page holds it."""
+    kinds = ("markdown", "caption", "info", "success", "warning", "error", "title", "header",
+             "subheader", "latex")
+    return [str(element.value) for kind in kinds for element in at.get(kind)]
+
+
+def test_hostile_column_and_file_names_are_never_rendered(app: AppTest) -> None:  # noqa: F811
+    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
+    app.file_uploader(key="uploader").upload(SCRIPT_NAME, HOSTILE_CSV, "text/csv").run()
+    healthy(app)
+    app.selectbox(key="config.source.target").set_value(IMG).run()
+    app.multiselect(key="config.source.features").set_value([BOLD]).run()
+    healthy(app)
+    assert app.session_state["dataset"].series.feature_names == [BOLD]
+    assert IMG in app.selectbox(key="config.source.target").options
+    assert SCRIPT_NAME in sidebar_text(app)  # shown, as plain text
+    open_page(app, "model")
+    for key, value in (("config.window", 5), ("config.units.0", 4), ("config.epochs", 2)):
+        app.number_input(key=key).set_value(value).run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    for page in ("data", "model", "results", "forecast", "inside", "history"):
+        open_page(app, page)
+        assert not app.exception, page
+        leaks = [text for text in rendered_texts(app) if RENDERED.search(text)]
+        assert leaks == [], (page, leaks)
+
+
+def test_a_diverging_training_stops_with_a_message_and_the_app_goes_on(app: AppTest) -> None:  # noqa: F811
+    tiny_model(app)
+    app.number_input(key="config.learning_rate").set_value(10.0).run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    assert not app.exception
+    assert any("Training diverged at epoch 1" in m and "lower the learning rate" in m
+               for m in messages(app)), messages(app)
+    assert "Training failed" in sidebar_text(app)
+    app.number_input(key="config.learning_rate").set_value(0.003).run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    healthy(app)
+    assert app.session_state["result"] is not None
+
+
+def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None:
+    one = fresh_app(monkeypatch, {"g.length": "200", "g.period": "20", "window": "5", "units": "4",
+                                  "epochs": "3", "patience": "0", "seed": "1"})
+    two = fresh_app(monkeypatch, {"g.length": "250", "g.period": "30", "window": "6", "units": "5",
+                                  "epochs": "3", "patience": "0", "seed": "2"})
+    for session in (one, two):
+        open_page(session, "model")
+        train_button(session).click().run()
+    assert one.session_state["job"].running or two.session_state["job"].running  # at once
+    deadline = time.monotonic() + TRAINING_TIMEOUT
+    while one.session_state["job"].running or two.session_state["job"].running:
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    for session in (one, two):
+        session.run()
+        healthy(session)
+    first, second = one.session_state["result"], two.session_state["result"]
+    assert (first.config.window, len(first.data.series)) == (5, 200)
+    assert (second.config.window, len(second.data.series)) == (6, 250)
+    assert first.evaluation.test_metrics.rmse != second.evaluation.test_metrics.rmse
+    for mine, theirs in ((one, two), (two, one)):
+        for key in ("job", "config", "dataset", "result", "history"):
+            assert mine.session_state[key] is not theirs.session_state[key], key
+        assert [run.number for run in mine.session_state["history"]] == [1]
+
+
+def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypatch) -> None:
+    """One training slot, held by someone else: the page shows the place in the queue, redraws
+    itself every QUEUED_POLL_SECONDS meanwhile, and trains once the slot is free."""
+    from lstm_core.jobs.pool import TrainingPool
+    from tests.core.jobs.test_pool import started, wait_until
+    from ui import state, widgets
+
+    pool = TrainingPool(max_workers=1, preload=False)
+    monkeypatch.setattr(state, "shared_pool", lambda: pool)
+    try:
+        other = started(pool)
+        at = fresh_app(monkeypatch, {"g.length": "200", "window": "5", "units": "4", "epochs": "500",
+                                     "patience": "0"})
+        open_page(at, "model")
+        train_button(at).click().run()
+        job = at.session_state["job"]
+        snap = job.snapshot()
+        assert (snap.running, snap.queue_position) == (True, 1)
+        assert widgets.poll_seconds(snap) == widgets.QUEUED_POLL_SECONDS > widgets.POLL_SECONDS
+        progress = at.get("progress")[0].proto.text
+        assert "number 1 in the queue" in progress, progress
+        assert any("training slots" in c.value for c in at.caption)
+        # The page shows the training; the sidebar says so instead of redrawing it as well.
+        assert "Its progress shows on this page" in sidebar_text(at)
+        other.stop()
+        wait_until(lambda: job.snapshot().epoch >= 1)
+        assert widgets.poll_seconds(job.snapshot()) == widgets.POLL_SECONDS
+        open_page(at, "results")  # elsewhere the sidebar redraws the training itself
+        assert "**Training**: epoch" in sidebar_text(at)
+        job.stop()
+        wait_for_training(at)
+        assert widgets.poll_seconds(job.snapshot()) is None
+        assert "**Trained**: test RMSE" in sidebar_text(at)
+    finally:
+        pool.shutdown()
+
+
+def test_nothing_personal_sits_in_a_cache_shared_by_all_sessions() -> None:
+    sources = [ROOT / "app.py", *(ROOT / "pages").glob("*.py"), *(ROOT / "ui").glob("*.py")]
+    # Streamlit's caches, Python's memoizers and module globals all outlive a session.
+    cached = re.compile(r"st\.cache_(data|resource)|lru_cache|functools\.cache\b|@cache\b|^\s*global\s",
+                        re.MULTILINE)
+    shared_caches = [str(path) for path in sources if cached.search(path.read_text())]
+    assert shared_caches == []
+
+
+def test_every_knob_on_the_model_page_is_bounded_like_lstm_core(app: AppTest) -> None:  # noqa: F811
+    open_page(app, "model")
+    bounded = {w.key.removeprefix("config."): w for kind in ("number_input", "slider")
+               for w in app.get(kind) if w.key and w.key.startswith("config.")}
+    names = {"window", "epochs", "batch_size", "learning_rate", "patience", "seed", "season_length",
+             "dropout", "layers", "units.0"}
+    assert names <= set(bounded)
+    for name in names:
+        low, high = LIMITS[name.split(".")[0]]
+        assert (bounded[name].min, bounded[name].max) == (low, high), name
+    for name, (_, high) in LIMITS.items():
+        too_big = high + 1 if isinstance(high, int) else high * 2
+        config = ExperimentConfig(units=[too_big] if name == "units" else [32])
+        if name not in ("units", "layers"):
+            setattr(config, name, too_big)
+        elif name == "layers":
+            config.units = [8] * (int(high) + 1)
+        assert any(name in problem for problem in config.problems()), name
+
+
+def test_the_server_config_sets_safe_defaults() -> None:
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["enableXsrfProtection"] is True
+    assert config["server"]["maxUploadSize"] == 50
+    assert config["server"]["fileWatcherType"] == "none"
+    assert config["browser"]["gatherUsageStats"] is False
+    assert config["client"]["showErrorDetails"] == "none"
+
+
+def test_an_oversized_upload_is_refused_by_lstm_core_too() -> None:
+    with pytest.raises(LSTMLabError, match=r"over the 1000 bytes limit"):
+        load_csv(HOSTILE_CSV, target=IMG, options=LoadOptions(max_bytes=1000))
+
+
+def test_chart_texts_from_user_strings_are_not_plotly_markup() -> None:
+    """Plotly reads some HTML in titles and trace names (<a href>, <b>); a column name is none."""
+    import numpy as np
+
+    from ui import plots
+
+    name = '<a href="http://x">click</a> <b>bold</b>'
+    figure = plots.series_figure(np.arange(5), np.arange(5.0), name)
+    assert figure.data[0].name == figure.layout.yaxis.title.text == (
+        '&lt;a href="http://x"&gt;click&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;')

@@ -1,0 +1,279 @@
+"""The running app in a real Chromium: load, train on the defaults, read the results, forecast.
+
+Needs Debian's chromium at /usr/bin/chromium (``.ci/run`` installs it); Playwright drives it
+and never downloads a browser of its own. Screenshots and the measured timings go to
+``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pytest
+
+from tests.browser.app_server import (
+    CHROMIUM,
+    ROOT,
+    Server,
+    cpu_seconds,
+    launch_chromium,
+    running_app,
+    tensorflow_loaded,
+    worker_pids,
+)
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+ARTIFACTS = ROOT / "test-artifacts"
+TRAINING_TIMEOUT_MS = 120_000
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[Server]:
+    with running_app(tmp_path / "streamlit.log") as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = launch_chromium(playwright)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()
+
+
+def _shoot(page: Page, name: str) -> None:
+    """The whole page: Streamlit scrolls inside its main block, so the window is made as tall."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    size = page.viewport_size
+    height = page.get_by_test_id("stMain").evaluate("main => main.scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(height, size["height"])})
+    page.wait_for_timeout(1500)  # charts and tables redraw at the new size
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
+
+
+def _assert_no_warning_or_error(page: Page) -> None:
+    """No exception box, no error or warning alert, no deprecation notice on the page."""
+    for test_id in ("stException", "stAlertContentError", "stAlertContentWarning"):
+        assert page.get_by_test_id(test_id).count() == 0, f"{test_id} shown"
+    assert "deprecat" not in page.inner_text("body").lower()
+
+
+def _open(page: Page, title: str) -> None:
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name=title).click()
+    page.get_by_role("heading", name=title, level=1).wait_for()
+
+
+def test_default_flow_from_data_to_forecast(server: Server, page: Page) -> None:
+    started = time.monotonic()
+    page.goto(server.url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    first_page = time.monotonic() - started
+    _shoot(page, "01-data")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Model & training")  # click 1
+    page.get_by_text("What the model will see").wait_for()
+    _shoot(page, "02-model")
+    _assert_no_warning_or_error(page)
+
+    clicked = time.monotonic()
+    page.get_by_role("button", name=re.compile(r"Train$")).click()  # click 2
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("Training", exact=False).first.wait_for()
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    training = time.monotonic() - clicked
+    page.get_by_text("Loss by epoch").first.wait_for()
+    rmse = float(re.search(r"test RMSE ([0-9.]+)", sidebar.inner_text()).group(1))
+    _shoot(page, "03-trained")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Results")
+    page.get_by_text("Actual vs predicted").first.wait_for()
+    _shoot(page, "04-results")
+    _assert_no_warning_or_error(page)
+
+    _open(page, "Forecast")  # click 3: a forecast on the default data in three clicks
+    page.get_by_text("Recursive forecast past the end").first.wait_for()
+    _shoot(page, "05-forecast")
+    _assert_no_warning_or_error(page)
+
+    figures = {"server_start_to_healthy_s": round(server.seconds_to_healthy, 2),
+               "first_page_s": round(first_page, 2), "train_click_to_trained_s": round(training, 2),
+               "test_rmse": rmse}
+    (ARTIFACTS / "browser-timings.json").write_text(json.dumps(figures, indent=2))
+    print(figures)
+    assert rmse < 0.15, "the default model should predict the default sine near its noise level (0.1)"
+    assert training < 30
+    assert not tensorflow_loaded(server.process), "trainings run in worker processes, not in the server"
+    assert worker_pids(server.process)
+
+
+def test_a_deep_link_right_after_start_gets_the_whole_app(server: Server, page: Page) -> None:
+    """The first request of a fresh server asks for a page, not the root (see ui/frame.py)."""
+    page.goto(f"{server.url}/forecast")
+    page.get_by_test_id("stSidebar").get_by_role("heading", name="Dataset").wait_for()
+    nav = page.get_by_test_id("stSidebarNav")
+    assert nav.get_by_role("link", name="Model & training").count() == 1
+    assert nav.get_by_role("link", name="app").count() == 0
+    _assert_no_warning_or_error(page)
+
+
+def test_a_closed_tab_cancels_its_training(tmp_path: Path, browser: Browser) -> None:
+    """A closed tab's session expires (here after 1 s) and its training stops; the server goes on."""
+    with running_app(tmp_path / "streamlit.log", "--server.disconnectedSessionTTL", "1") as server:
+        context = browser.new_context(viewport={"width": 1600, "height": 1000})
+        page = context.new_page()
+        page.goto(server.url)
+        _open(page, "Model & training")
+        epochs = page.get_by_role("spinbutton", name="Epochs (at most)")
+        epochs.fill("1000")
+        epochs.press("Enter")
+        page.get_by_text("Early-stopping patience").first.wait_for()
+        patience = page.get_by_role("spinbutton", name="Early-stopping patience (epochs)")
+        patience.fill("0")
+        patience.press("Enter")
+        page.wait_for_timeout(500)
+        page.get_by_role("button", name=re.compile(r"Train$")).click()
+        page.get_by_text(re.compile(r"Epoch \d+ of 1000")).first.wait_for(timeout=TRAINING_TIMEOUT_MS)
+        (worker,) = worker_pids(server.process)
+        busy = cpu_seconds(worker)
+        page.wait_for_timeout(1000)
+        assert cpu_seconds(worker) - busy > 0.3, "the worker should be training"
+        context.close()
+        time.sleep(2)  # past the session's time to live
+        visitor = browser.new_context()  # a later visitor: the server tidies expired sessions then
+        seen = visitor.new_page()
+        seen.goto(server.url)
+        seen.get_by_role("heading", name="Data", level=1).wait_for()
+        visitor.close()
+        deadline = time.monotonic() + 30
+        while True:
+            before = cpu_seconds(worker)
+            time.sleep(1)
+            if cpu_seconds(worker) - before < 0.05:
+                break
+            assert time.monotonic() < deadline, "the closed tab's training kept running"
+        assert server.process.poll() is None
+
+
+def test_eight_sessions_train_at_once(browser: Browser) -> None:
+    """The load test (tests/browser/load.py): all finish, each with its own result, and the server lives.
+
+    Its timings (slowest page load during the run, total time) are printed and saved, not
+    asserted: `make bench` (benchmarks/load.py) reports them against their target."""
+    from tests.browser.load import SESSIONS, run
+
+    figures = run(SESSIONS, browser.browser_type)
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "load.json").write_text(json.dumps(figures, indent=2))
+    print(figures)
+    assert figures["distinct_results"] == SESSIONS and figures["all_finite"]
+    assert all(rmse < 0.3 for rmse in figures["test_rmse_by_session"])  # the sine's noise is 0.1
+    assert figures["queue_shown"], "with more sessions than cores, some trainings wait their turn"
+    assert figures["server_alive"]
+
+
+def _download(page: Page, label: str) -> bytes:
+    with page.expect_download() as download:
+        page.get_by_role("button", name=label).click()
+    return Path(download.value.path()).read_bytes()
+
+
+def _train_and_wait(page: Page) -> None:
+    _open(page, "Model & training")
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+
+
+def test_a_preset_link_and_an_exported_run_reproduce_the_numbers(server: Server, browser: Browser) -> None:
+    """Pick a preset, train, copy the link, open it in a new browser context, train again: the
+    same predictions. Export the run, import it in a third context: the same predictions."""
+    first = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    first.goto(server.url)
+    first.get_by_role("heading", name="Data", level=1).wait_for()
+    sidebar = first.get_by_test_id("stSidebar")
+    sidebar.get_by_test_id("stSelectbox").filter(has_text="Preset").click()
+    first.get_by_role("option", name="Tutorial: a clean sine, LSTM(10)").click()
+    sidebar.get_by_text("A noise-free sine").wait_for()
+    _train_and_wait(first)
+    _open(first, "Results")
+    predictions = _download(first, "Download the test predictions (CSV)")
+    run_zip = _download(first, "Download the run (zip: weights, data, script)")
+    sidebar.get_by_text("Share this setup").click()
+    link = sidebar.get_by_test_id("stCode").inner_text().strip()
+    assert "preset=clean_sine" in link and "units=10" in link and link.startswith(server.url)
+
+    second = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    second.goto(link)  # the page the link was copied on, with the whole setup
+    second.get_by_role("heading", name="Results", level=1).wait_for()
+    _train_and_wait(second)
+    _open(second, "Results")
+    assert _download(second, "Download the test predictions (CSV)") == predictions
+
+    third = browser.new_context(viewport={"width": 1600, "height": 1000}).new_page()
+    third.goto(server.url)
+    _open(third, "Run history")
+    third.locator("input[type=file]").set_input_files(
+        files=[{"name": "lstm-lab-run.zip", "mimeType": "application/zip", "buffer": run_zip}])
+    third.get_by_text(re.compile(r"Run imported from lstm-lab-run.zip")).wait_for()
+    _open(third, "Results")
+    assert _download(third, "Download the test predictions (CSV)") == predictions
+    _assert_no_warning_or_error(third)
+    assert not tensorflow_loaded(server.process), "exports and imports need no TensorFlow"
+
+
+def test_hostile_column_names_stay_text_in_the_browser(server: Server, page: Page) -> None:
+    """Columns named `<img src=x onerror=alert(1)>` and `**bold** [link](http://x)` in a file named
+    `<script>alert(1)</script>.csv`: no image, link, bold text, script or dialog on any page."""
+    from tests.app.test_safety import HOSTILE_CSV, IMG, SCRIPT_NAME
+
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto(server.url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload CSV", exact=True).click()
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": SCRIPT_NAME, "mimeType": "text/csv", "buffer": HOSTILE_CSV}])
+    page.get_by_text(IMG, exact=True).first.wait_for()  # the target column, named as it is
+    _shoot(page, "hostile-data")
+    _open(page, "Model & training")
+    page.get_by_role("button", name=re.compile(r"Train$")).click()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text(re.compile(r"Trained: test RMSE")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    for title in ("Results", "Forecast", "How the LSTM works", "Data"):
+        _open(page, title)
+        page.wait_for_timeout(1000)
+        assert page.locator('img[src="x"]').count() == 0, title
+        assert page.locator('a[href="http://x"]').count() == 0, title
+        assert page.locator("strong", has_text="bold").count() == 0, title
+        assert page.locator("script", has_text="alert(1)").count() == 0, title
+    assert page.get_by_text(SCRIPT_NAME).count() >= 1 and page.get_by_text(IMG).count() >= 1
+    assert dialogs == []

@@ -1,0 +1,96 @@
+import numpy as np
+import pytest
+
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import Series
+from lstm_core.data.windows import prepare
+from lstm_core.infer.forecast import forecast_future, rollout_scaled, rollout_test
+
+
+class LastPlusOne:
+    """A stand-in network: predicts the window's last target value plus one."""
+
+    dropout = 0.0
+
+    def __init__(self):
+        self.seen = []
+
+    def predict(self, windows, rng=None):
+        self.seen.append(windows[:, :, 0].copy())
+        return windows[:, -1, 0] + 1.0
+
+
+def test_rollout_feeds_the_model_its_own_outputs():
+    net = LastPlusOne()
+    out = rollout_scaled(net, np.array([[0.0], [1.0], [2.0]]), steps=4)
+    np.testing.assert_array_equal(out, [[3, 4, 5, 6]])
+    np.testing.assert_array_equal(net.seen[1], [[1, 2, 3]])  # window 2 ends with prediction 1
+    np.testing.assert_array_equal(net.seen[3], [[3, 4, 5]])  # window 4 holds predictions only
+
+
+class Recorder(LastPlusOne):
+    def predict(self, windows, rng=None):
+        self.seen.append(windows.copy())
+        return windows[:, -1, 0] + 1.0
+
+
+def test_rollout_holds_features_at_their_last_value_unless_given():
+    start = np.array([[0.0, 7.0], [1.0, 8.0]])
+    held = Recorder()
+    rollout_scaled(held, start, steps=3)
+    np.testing.assert_array_equal(held.seen[2][0], [[2, 8], [3, 8]])
+    given = Recorder()
+    rollout_scaled(given, start, steps=3, features=np.array([[5.0], [6.0], [9.0]]))
+    np.testing.assert_array_equal(given.seen[2][0], [[2, 5], [3, 6]])
+
+
+def test_forecast_future_in_original_units_with_a_diff_transform():
+    values = np.arange(0.0, 200.0) * 2.0  # rises 2 a step
+    data = prepare(Series(values=values), ExperimentConfig(window=5, transform="diff"))
+
+    class Oracle:
+        dropout = 0.0
+
+        def predict(self, windows, rng=None):
+            return windows[:, -1, 0]  # the next change equals the last one
+
+    forecast = forecast_future(Oracle(), data, horizon=10)
+    np.testing.assert_allclose(forecast, values[-1] + 2.0 * np.arange(1, 11))
+
+
+def test_test_rollout_starts_from_real_data_before_the_test_part():
+    values = np.arange(100.0)
+    data = prepare(Series(values=values), ExperimentConfig(window=5, transform="none"))
+
+    class Repeat:
+        dropout = 0.0
+
+        def predict(self, windows, rng=None):
+            return windows[:, -1, 0]
+
+    rollout = rollout_test(Repeat(), data)
+    np.testing.assert_array_equal(rollout.times, np.arange(80, 100))
+    # the network computes in float32: compare to its precision
+    np.testing.assert_allclose(rollout.predicted, np.full(20, 79.0), rtol=1e-6)  # the last real value
+    np.testing.assert_allclose(rollout.error_by_horizon, np.arange(1.0, 21.0), atol=1e-4)
+    assert rollout.rmse == pytest.approx(np.sqrt(np.mean(np.arange(1.0, 21.0) ** 2)), rel=1e-5)
+
+
+def test_monte_carlo_dropout_band_brackets_its_median():
+    from lstm_core.errors import ConfigError
+    from lstm_core.infer.forecast import forecast_band
+    from lstm_core.infer.numpy_lstm import LSTMWeights, NumpyLSTM
+
+    rng = np.random.default_rng(0)
+    u = 8
+    layer = LSTMWeights(rng.normal(0, 0.5, (1, 4 * u)).astype("float32"),
+                        rng.normal(0, 0.3, (u, 4 * u)).astype("float32"), np.zeros(4 * u, "float32"))
+    head = rng.normal(0, 0.5, (u, 1)).astype("float32"), np.zeros(1, "float32")
+    data = prepare(Series(values=np.sin(np.arange(200) / 5)), ExperimentConfig(window=10, transform="none"))
+    band = forecast_band(NumpyLSTM((layer,), *head, dropout=0.3), data, horizon=30, paths=200)
+    assert band.median.shape == (30,)
+    assert np.all(band.lower_95 <= band.lower_80) and np.all(band.lower_80 <= band.median)
+    assert np.all(band.median <= band.upper_80) and np.all(band.upper_80 <= band.upper_95)
+    assert np.all(band.upper_95 - band.lower_95 > 0)  # dropout spreads the paths
+    with pytest.raises(ConfigError, match="needs a model trained with dropout"):
+        forecast_band(NumpyLSTM((layer,), *head, dropout=0.0), data, horizon=5)

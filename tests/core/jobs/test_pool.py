@@ -1,0 +1,168 @@
+"""The server's training pool: trainings in worker processes, a limit, a queue, faults contained.
+
+Most tests hand the pool small stand-in trainings (below: picklable functions that report
+epochs without TensorFlow) in workers that don't preload TensorFlow, so they take seconds;
+one trains a real tiny model end to end.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from lstm_core import ExperimentConfig, generate
+from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, TrainingJob
+from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, TrainingPool
+from lstm_core.runs.progress import EpochProgress
+
+TIMEOUT = 120
+
+
+def counting(epochs: int, seconds: float, *, progress, stop, on_stage) -> dict:
+    """A stand-in training: one epoch every ``seconds``, until done or asked to stop."""
+    on_stage("training")
+    done = 0
+    while done < epochs and not stop.is_set():
+        time.sleep(seconds)
+        done += 1
+        progress(EpochProgress(done, epochs, 1.0 / done, None, seconds, done * seconds))
+    return {"epochs": done, "pid": os.getpid()}
+
+
+def failing(*, progress, stop, on_stage) -> None:
+    raise ValueError("a bug inside the training")
+
+
+def crashing(*, progress, stop, on_stage) -> None:
+    os._exit(3)
+
+
+@pytest.fixture
+def pool() -> Iterator[TrainingPool]:
+    made = TrainingPool(max_workers=1, preload=False)
+    yield made
+    made.shutdown()
+
+
+def started(pool: TrainingPool, epochs: int = 1000, seconds: float = 0.05) -> TrainingJob:
+    from functools import partial
+
+    job = TrainingJob(pool=pool)
+    job.start_work(partial(counting, epochs, seconds), epochs)
+    return job
+
+
+def wait_until(condition, timeout: float = TIMEOUT) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_real_training_runs_in_a_worker_process_and_reports_every_epoch() -> None:
+    pool = TrainingPool(max_workers=1)
+    try:
+        job = TrainingJob(pool=pool)
+        job.start(ExperimentConfig(window=5, units=[4], epochs=3, patience=0), generate("sine", length=200))
+        assert job.join(TIMEOUT)
+        snap = job.snapshot()
+        assert (snap.state, snap.error) == (FINISHED, None)
+        assert [e.epoch for e in snap.epochs] == [1, 2, 3]
+        assert job.result.training.loss == [e.loss for e in snap.epochs]
+        assert job.result.evaluation.test_metrics.rmse > 0
+        assert job.result.threads == pool.threads  # TensorFlow sized by the pool
+    finally:
+        pool.shutdown()
+
+
+def test_trainings_beyond_the_limit_wait_in_a_queue_and_show_their_place(pool: TrainingPool) -> None:
+    first = started(pool)
+    second, third = started(pool), started(pool)
+    wait_until(lambda: first.snapshot().epoch >= 1)
+    assert pool.stats()["running"] == 1
+    assert (second.snapshot().stage, second.snapshot().queue_position) == (QUEUED, 1)
+    assert third.snapshot().queue_position == 2 and third.snapshot().epoch == 0
+    second.stop()  # leaves the queue at once, having trained nothing
+    assert second.join(1) and second.snapshot().state == FAILED
+    assert second.snapshot().error == CANCELLED_IN_QUEUE
+    assert third.snapshot().queue_position == 1
+    first.stop()
+    assert first.join(TIMEOUT) and first.snapshot().state == FINISHED
+    wait_until(lambda: third.snapshot().epoch >= 1)  # the freed slot goes to the next in line
+    assert third.snapshot().queue_position is None
+    third.stop()
+    assert third.join(TIMEOUT) and third.result["pid"] == first.result["pid"]  # the same worker
+
+
+def test_the_limit_is_a_limit_on_simultaneous_trainings() -> None:
+    pool = TrainingPool(max_workers=2, preload=False)
+    try:
+        jobs = [started(pool) for _ in range(3)]
+        wait_until(lambda: all(j.snapshot().epoch >= 1 for j in jobs[:2]))
+        assert pool.stats()["running"] == 2 and pool.stats()["queued"] == 1
+        assert jobs[2].snapshot().queue_position == 1
+        assert pool.threads == max(1, (os.cpu_count() or 1) // 2)
+        for job in jobs:
+            job.stop()
+        assert all(job.join(TIMEOUT) for job in jobs)
+        assert len({job.result["pid"] for job in jobs[:2]}) == 2
+    finally:
+        pool.shutdown()
+
+
+def test_an_exception_inside_a_training_is_reported_and_the_pool_goes_on(pool: TrainingPool) -> None:
+    job = TrainingJob(pool=pool)
+    job.start_work(failing, 1)
+    assert job.join(TIMEOUT)
+    assert job.snapshot().error == "the training failed unexpectedly: ValueError: a bug inside the training"
+    after = started(pool, epochs=2, seconds=0.01)
+    assert after.join(TIMEOUT) and after.snapshot().state == FINISHED
+
+
+def test_a_crashed_training_process_fails_only_its_own_training(pool: TrainingPool) -> None:
+    job = TrainingJob(pool=pool)
+    job.start_work(crashing, 1)
+    waiting = started(pool, epochs=2, seconds=0.01)
+    assert job.join(TIMEOUT)
+    assert job.snapshot().state == FAILED
+    assert "training process stopped unexpectedly (exit code 3)" in job.snapshot().error
+    assert waiting.join(TIMEOUT) and waiting.snapshot().state == FINISHED  # a new worker took over
+    assert pool.stats()["started_workers"] == 2
+
+
+def test_workers_are_replaced_after_some_trainings_so_memory_cannot_pile_up() -> None:
+    pool = TrainingPool(max_workers=1, recycle_after=2, preload=False)
+    try:
+        pids = []
+        for _ in range(3):
+            job = started(pool, epochs=1, seconds=0.01)
+            assert job.join(TIMEOUT)
+            pids.append(job.result["pid"])
+        assert pids[0] == pids[1] != pids[2]
+    finally:
+        pool.shutdown()
+
+
+def test_idle_workers_are_ended() -> None:
+    pool = TrainingPool(max_workers=1, idle_seconds=0.3, preload=False)
+    try:
+        assert started(pool, epochs=1, seconds=0.01).join(TIMEOUT)
+        wait_until(lambda: pool.stats()["workers"] == 0, timeout=10)
+    finally:
+        pool.shutdown()
+
+
+def test_a_collected_job_cancels_its_training(pool: TrainingPool) -> None:
+    """A closed tab's session is dropped; its job goes with it, and the training stops."""
+    job = started(pool)
+    while job.snapshot().epoch < 1:
+        time.sleep(0.02)
+    del job
+    gc.collect()
+    wait_until(lambda: pool.stats()["running"] == 0, timeout=10)
+    follower = started(pool, epochs=1, seconds=0.01)
+    assert follower.join(TIMEOUT) and follower.snapshot().state == FINISHED

@@ -1,0 +1,152 @@
+"""Exports and imports: CSV tables, the run bundle, the plain-Keras script, and refusals."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lstm_core.config.settings import ExperimentConfig, SourceConfig
+from lstm_core.data.series import generate
+from lstm_core.runs.experiment import ExperimentResult, run_experiment
+from lstm_core.runs.export import (
+    MAX_BUNDLE_BYTES,
+    ImportRefusedError,
+    bundle,
+    load_bundle,
+    load_config,
+    predictions_csv,
+)
+
+
+@pytest.fixture(scope="module")
+def result() -> ExperimentResult:
+    config = ExperimentConfig(source=SourceConfig(params={"length": 300}), window=8, units=[6, 5],
+                              dropout=0.1, epochs=3, patience=0, horizon=10, seed=3)
+    return run_experiment(config)
+
+
+@pytest.fixture(scope="module")
+def packed(result: ExperimentResult) -> bytes:
+    return bundle(result)
+
+
+def members(packed: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def repacked(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        for name, content in files.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def test_predictions_csv_lists_the_test_span(result: ExperimentResult) -> None:
+    table = pd.read_csv(io.BytesIO(predictions_csv(result)))
+    assert list(table.columns[:3]) == ["time", "actual", "lstm"] and "naive" in table.columns
+    assert len(table) == len(result.evaluation.test_times)
+    np.testing.assert_allclose(table["lstm"], result.evaluation.test_predictions)
+
+
+def test_export_then_import_gives_identical_predictions_and_forecast(result: ExperimentResult,
+                                                                     packed: bytes) -> None:
+    restored = load_bundle(packed)
+    assert restored.config == result.config
+    again = restored.result()
+    assert np.array_equal(again.evaluation.test_predictions, result.evaluation.test_predictions)
+    assert np.array_equal(again.forecast, result.forecast)
+    assert again.training == result.training
+
+
+def test_a_dated_series_with_features_round_trips() -> None:
+    stamps = pd.date_range("2024-01-01", periods=120, freq="D")
+    base = generate("sine", length=120)
+    features = pd.DataFrame({"temp °C": np.cos(np.arange(120) / 5)})
+    from lstm_core.data.series import Series
+
+    series = Series(base.values, name="sales", timestamps=stamps, features=features)
+    config = ExperimentConfig(window=5, units=[3], epochs=1, patience=0, horizon=5)
+    first = run_experiment(config, series)
+    restored = load_bundle(bundle(first))
+    assert restored.series.feature_names == ["temp °C"] and restored.series.name == "sales"
+    assert (restored.series.timestamps == stamps).all()
+    assert np.array_equal(restored.result().evaluation.test_predictions, first.evaluation.test_predictions)
+
+
+def test_the_exported_script_reproduces_the_test_rmse(result: ExperimentResult, packed: bytes,
+                                                      tmp_path: Path) -> None:
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        archive.extractall(tmp_path)
+    script = (tmp_path / "reproduce.py").read_text()
+    assert "lstm_core" not in script and "import keras" in script
+    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rmse = float(done.stdout.strip().split()[-1])
+    assert rmse == pytest.approx(result.evaluation.test_metrics.rmse, rel=1e-6)
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda f: f.pop("weights.npz"), "has no weights.npz"),
+    (lambda f: f.update({"evil.py": b"print(1)"}), "holds files an LSTM Lab run does not"),
+    (lambda f: f.update({"config.json": b'{"window": -3}'}), "window must be between"),
+    (lambda f: f.update({"config.json": b'{"units": [6, 5], "optimizer": "x"}'}), "unknown config setting"),
+    (lambda f: f.update({"config.json": b"\xff\xfe"}), "cannot be read"),
+    (lambda f: f.update({"summary.json": b'{"format": "other"}'}), "not an LSTM Lab run summary"),
+    (lambda f: f.update({"data.csv": b"a,b\n1,2\n"}), "data.csv cannot be read"),
+])
+def test_malformed_bundles_are_refused_with_a_message(packed: bytes, change, message: str) -> None:
+    files = members(packed)
+    change(files)
+    with pytest.raises(ImportRefusedError, match=message):
+        load_bundle(repacked(files))
+
+
+def test_weights_must_be_plain_arrays_of_the_right_shapes(packed: bytes) -> None:
+    files = members(packed)
+    with np.load(io.BytesIO(files["weights.npz"])) as arrays:
+        weights = [arrays[f"w{k}"] for k in range(len(arrays.files))]
+    pickled = io.BytesIO()
+    smuggled = np.array([{"x": 1}], dtype=object)  # saving it pickles it
+    np.savez(pickled, **{f"w{k}": w for k, w in enumerate(weights[:-1])}, w7=smuggled)
+    with pytest.raises(ImportRefusedError, match="other than plain arrays"):
+        load_bundle(repacked(files | {"weights.npz": pickled.getvalue()}))
+    config = json.loads(files["config.json"])
+    config["units"] = [7, 5]
+    with pytest.raises(ImportRefusedError, match="do not fit the model"):
+        load_bundle(repacked(files | {"config.json": json.dumps(config).encode()}))
+
+
+def test_not_a_zip_or_too_big_is_refused() -> None:
+    with pytest.raises(ImportRefusedError, match="not a zip"):
+        load_bundle(b"PK\x03\x04 but not really")
+    with pytest.raises(ImportRefusedError, match="over 50 MB"):
+        load_bundle(b"0" * (MAX_BUNDLE_BYTES + 1))
+
+
+def test_no_path_from_an_import_is_kept(packed: bytes) -> None:
+    files = members(packed)
+    config = json.loads(files["config.json"])
+    config["source"] = {"kind": "csv", "csv_path": "/etc/passwd", "target": "x"}
+    restored = load_bundle(repacked(files | {"config.json": json.dumps(config).encode()}))
+    assert restored.config.source.csv_path == "passwd"
+    assert load_config(json.dumps(config).encode()).source.csv_path == "passwd"
+
+
+def test_a_config_json_imports_or_is_refused() -> None:
+    config = ExperimentConfig(window=12, units=[100, 50], seed=9)
+    assert load_config(config.to_json().encode()) == config
+    for bad, message in ((b"{", "not valid JSON"), (b'{"epochs": 0}', "epochs must be between"),
+                         (b"\x00\xff", "not text")):
+        with pytest.raises(ImportRefusedError, match=message):
+            load_config(bad)

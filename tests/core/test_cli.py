@@ -1,0 +1,98 @@
+"""The command line: exit codes, one-line errors, the JSON it prints."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lstm_core.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
+TINY = ["--length", "200", "--window", "5", "--units", "4", "--epochs", "2", "--horizon", "7", "--quiet"]
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "lstm_core", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=300)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["train", "--csv", "missing.csv"], "no such file: missing.csv"),
+        (["train", "--units", "-3"], "units must be between 1 and 512, got -3"),
+        (["train", "--window", "900"], "window (900 steps) is too long for the training part"),
+        (["train", "--generate", "nope"], "invalid choice: 'nope'"),
+        (["train", "--slope", "2"], "the 'sine' generator has no parameter --slope"),
+        (["train", "--epochs", "ten"], "invalid int value: 'ten'"),
+        (["train", "--noise", "pink"], "noise must be one of gaussian, uniform, none"),
+        (["train", "--units", "100,50", "--layers", "3"], "3 layers but 2 unit counts"),
+        (["train", "--config", "nowhere.json"], "cannot read the config file nowhere.json"),
+        (["train", "--csv", "x.csv", "--period", "5"], "--period set(s) a generator parameter"),
+        (["fly"], "invalid choice: 'fly'"),
+        ([], "the following arguments are required: command"),
+    ],
+)
+def test_bad_input_exits_2_with_one_error_line(args, message, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+    assert message in captured.err
+
+
+def test_a_csv_with_an_unknown_column_is_refused(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text("day,sales\n" + "".join(f"2024-01-{d:02d},{d}\n" for d in range(1, 29)))
+    assert main(["train", "--csv", str(path), "--target", "revenue"]) == 2
+    assert "no column named 'revenue'" in capsys.readouterr().err
+
+
+def test_generators_are_listed(capsys):
+    assert main(["generators"]) == 0
+    out = capsys.readouterr().out
+    assert "trend_seasonal:" in out and "--noise-level" in out
+
+
+def test_config_file_is_the_base_and_flags_override(tmp_path, capsys):
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps({"window": 2000}))
+    assert main(["train", "--config", str(path)]) == 2
+    assert "window must be between 1 and 1000, got 2000" in capsys.readouterr().err
+
+
+def test_train_prints_one_json_object_with_the_results():
+    done = run_cli("train", "--generate", "sine", *TINY, "--json")
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    result = json.loads(done.stdout)
+    for key in ("config", "test_rmse", "test_mae", "train_rmse", "baselines", "epochs_run",
+                "stop_reason", "history", "forecast", "fit_seconds"):
+        assert key in result
+    assert result["config"]["window"] == 5 and result["config"]["units"] == [4]
+    assert len(result["forecast"]) == 7
+    assert result["epochs_run"] == 2 and len(result["history"]["loss"]) == 2
+    assert {"naive", "linear_ar"} <= set(result["baselines"])
+    assert all("test_rmse" in b for b in result["baselines"].values())
+
+
+def test_train_from_csv_prints_a_readable_summary(tmp_path):
+    path = tmp_path / "data.csv"
+    rows = "".join(f"2024-01-{d:02d} 00:00,{d % 7},x\n" for d in range(1, 29))
+    path.write_text("when,value,label\n" + rows * 1)
+    done = run_cli("train", "--csv", str(path), "--date-col", "when", "--window", "3",
+                   "--units", "2", "--epochs", "1", "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert "rows read: 28" in done.stdout
+    assert "test RMSE" in done.stdout and "naive" in done.stdout
+
+
+def test_an_error_after_start_is_still_one_line():
+    done = run_cli("train", "--window", "700", "--quiet")
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        "error: the window (700 steps) is too long for the training part (700 of 1000 samples): "
+        "use a window of at most 690, or give more data to training"
+    ]
