@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from typing import Any
 
 from lstm_core.data.series import GENERATORS
@@ -18,6 +19,14 @@ from lstm_core.errors import ConfigError
 TRANSFORMS = ("auto", "none", "diff", "log")
 SCALERS = ("minmax", "standard")
 SOURCES = ("generate", "csv")
+
+
+class DataMode(StrEnum):
+    """Where a session's series comes from: one word for the Data page, links, history and exports."""
+
+    GENERATE = "generate"
+    EXAMPLE = "example"
+    UPLOAD = "upload"
 
 # name -> (minimum, maximum); inclusive unless noted in the message.
 LIMITS: dict[str, tuple[float, float]] = {

@@ -19,6 +19,7 @@ from lstm_core.config.settings import (
     LIMITS,
     SCALERS,
     TRANSFORMS,
+    DataMode,
     ExperimentConfig,
     SourceConfig,
     _as_units,
@@ -28,8 +29,8 @@ from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError
 
-GENERATE, EXAMPLE, UPLOAD = "generate", "example", "upload"
-MODES = (GENERATE, EXAMPLE, UPLOAD)
+GENERATE, EXAMPLE, UPLOAD = DataMode
+MODES = tuple(DataMode)
 
 # Settings of the model and its training, in the order a link lists them.
 SETTINGS = ("window", "units", "dropout", "epochs", "batch_size", "learning_rate", "patience",

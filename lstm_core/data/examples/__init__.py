@@ -69,6 +69,16 @@ EXAMPLES: dict[str, Example] = {
 }
 
 
+def example_at(path: object) -> str | None:
+    """The name of the bundled example whose file ``path`` is, or None (an upload, a generator).
+
+    The one rule for "is this source a bundled example": the file's own folder and name.
+    """
+    if not isinstance(path, (str, Path)) or not str(path):
+        return None
+    return next((name for name, e in EXAMPLES.items() if Path(path) == e.path), None)
+
+
 def load_example(name: str) -> Series:
     """The bundled series called ``name``; an unknown name raises ConfigError."""
     if name not in EXAMPLES:
