@@ -7,10 +7,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from lstm_core.data.sum_task import KINDS, MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError
 from lstm_core.infer.numpy_lstm import NumpyLSTM
 from lstm_core.jobs.job import FAILED, IDLE, JobBusyError
-from lstm_core.nn.sequence_task import KINDS, MANY_TO_MANY, LabModel, parse_bits, train_lab_model
+from lstm_core.runs.sequence_lab import LabModel, train_lab_model
 from ui import gate_plots, state
 from ui.frame import require_entry
 from ui.help import HELP

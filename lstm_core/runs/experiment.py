@@ -21,7 +21,7 @@ from lstm_core.data.windows import WindowedData, prepare
 from lstm_core.errors import LSTMLabError
 from lstm_core.eval.evaluation import Evaluation, evaluate
 from lstm_core.infer.forecast import TestRollout, forecast_future, rollout_test
-from lstm_core.infer.numpy_lstm import NumpyLSTM, keras_difference
+from lstm_core.infer.numpy_lstm import NumpyLSTM
 from lstm_core.runs.progress import DIVERGED, TrainingResult
 
 PREPARING = "preparing the data"
@@ -131,6 +131,7 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
         raise TrainingFailedError(training.message)
     stage(EVALUATING)
     from lstm_core.nn.backend import intra_op_threads
+    from lstm_core.nn.keras_check import keras_difference
 
     weights = model.get_weights()
     net = NumpyLSTM.from_weights(weights, config.dropout)

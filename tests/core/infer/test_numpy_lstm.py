@@ -4,18 +4,14 @@ import numpy as np
 import pytest
 
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.sum_task import MANY_TO_MANY, MANY_TO_ONE, parse_bits, sum_task
 from lstm_core.errors import ConfigError
-from lstm_core.infer.numpy_lstm import NumpyLSTM, keras_difference
+from lstm_core.infer.numpy_lstm import NumpyLSTM
 from lstm_core.infer.param_count import lstm_layer_params
 from lstm_core.nn.build import build_model
-from lstm_core.nn.sequence_task import (
-    MANY_TO_MANY,
-    MANY_TO_ONE,
-    mse_by_length,
-    parse_bits,
-    sum_task,
-    train_sum_model,
-)
+from lstm_core.nn.keras_check import keras_difference
+from lstm_core.nn.sum_model import train_sum_model
+from lstm_core.runs.sequence_lab import mse_by_length
 
 
 def test_gates_recomputed_in_numpy_match_keras_in_every_layer():
