@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from tests.waiting import wait_until
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -38,17 +40,16 @@ def free_port() -> int:
 
 
 def _wait_healthy(url: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
+    def healthy() -> bool:
         if process.poll() is not None:
             raise RuntimeError(f"streamlit exited with status {process.returncode}")
         try:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as reply:
-                if reply.status == 200:
-                    return
+                return reply.status == 200
         except OSError:
-            time.sleep(0.05)
-    raise TimeoutError("streamlit did not become healthy")
+            return False
+
+    wait_until(healthy, SERVER_START_TIMEOUT, interval=0.05, message="streamlit did not become healthy")
 
 
 @contextlib.contextmanager

@@ -27,6 +27,7 @@ from tests.browser.app_server import (
     tensorflow_loaded,
     worker_pids,
 )
+from tests.waiting import wait_until
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -173,13 +174,12 @@ def test_a_closed_tab_cancels_its_training(tmp_path: Path, browser: Browser) -> 
         seen.goto(server.url)
         seen.get_by_role("heading", name="Data", level=1).wait_for()
         visitor.close()
-        deadline = time.monotonic() + 30
-        while True:
+        def idle_for_a_second() -> bool:
             before = cpu_seconds(worker)
             time.sleep(1)
-            if cpu_seconds(worker) - before < 0.05:
-                break
-            assert time.monotonic() < deadline, "the closed tab's training kept running"
+            return cpu_seconds(worker) - before < 0.05
+
+        wait_until(idle_for_a_second, 30, interval=0, message="the closed tab's training kept running")
         assert server.process.poll() is None
 
 
