@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.errors import LSTMLabError
+from lstm_core.jobs.messages import FAILED, FINISHED, IDLE, RUNNING, JobState, Work
 from lstm_core.runs.experiment import ExperimentResult, run_experiment
 from lstm_core.runs.progress import failure_message
 
@@ -34,14 +35,7 @@ if TYPE_CHECKING:
     from lstm_core.jobs.pool import TrainingPool
     from lstm_core.runs.progress import EpochProgress
 
-IDLE = "idle"
-RUNNING = "running"
-FINISHED = "finished"
-FAILED = "failed"
-
 Runner = Callable[..., ExperimentResult]
-# A training of any kind, called with keyword arguments progress, stop and on_stage.
-Work = Callable[..., Any]
 
 # A training thread waits this long before it starts: importing TensorFlow holds the interpreter
 # lock for seconds, so the page that pressed Train gets a moment to show "training" first.
@@ -57,7 +51,7 @@ class JobBusyError(LSTMLabError):
 class JobSnapshot:
     """The job's state at one moment; safe to read from any thread."""
 
-    state: str
+    state: JobState
     stage: str
     total_epochs: int
     epochs: tuple[EpochProgress, ...]
@@ -212,7 +206,7 @@ class TrainingJob:
         else:
             self.on_end(FINISHED, result=result)
 
-    # What the training reports, from its thread or from the pool's.
+    # What the training reports, from its thread or from the pool's (a messages.Listener).
 
     def on_stage(self, stage: str) -> None:
         with self._lock:
@@ -222,7 +216,8 @@ class TrainingJob:
         with self._lock:
             self._epochs.append(progress)
 
-    def on_end(self, state: str, result: ExperimentResult | None = None, error: str | None = None) -> None:
+    def on_end(self, state: JobState, result: ExperimentResult | Any = None,
+               error: str | None = None) -> None:
         with self._lock:
             self.result, self._error = result, error
             self._state, self._stage = state, ""

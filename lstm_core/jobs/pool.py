@@ -9,9 +9,10 @@ trained ``recycle_after`` models, or sat idle for ``idle_seconds``, is ended and
 it. A training that raises, or a worker that dies, ends that one training with a message; the
 server and every other training go on.
 
-Whoever submits a training passes a *listener* (a :class:`~lstm_core.jobs.job.TrainingJob`) with
-``on_stage(name)``, ``on_epoch(progress)`` and ``on_end(state, result, error)``. The pool holds
-it only weakly: once a closed tab's session is gone, its job is collected and its training
+The pool and its workers talk in the typed messages of :mod:`lstm_core.jobs.messages`. Whoever
+submits a training passes a :class:`~lstm_core.jobs.messages.Listener` (a
+:class:`~lstm_core.jobs.job.TrainingJob`), which each report reaches as a typed call. The pool
+holds it only weakly: once a closed tab's session is gone, its job is collected and its training
 cancelled (see :meth:`TrainingJob.start`).
 """
 
@@ -29,25 +30,27 @@ import threading
 import time
 import weakref
 from collections import deque
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
-ROOT = Path(__file__).resolve().parents[2]
-
-FINISHED = "finished"
-FAILED = "failed"
+from lstm_core.jobs.messages import (
+    Ended,
+    Exit,
+    Failed,
+    FromWorker,
+    Listener,
+    Ready,
+    Report,
+    RunTask,
+    StopTask,
+    ToWorker,
+    Work,
+)
 
 CANCELLED_IN_QUEUE = "stopped while waiting for a free training slot: nothing was trained"
+SHUTTING_DOWN = "the server is shutting down"
 HOUSEKEEPING_SECONDS = 5.0
-
-
-class Listener(Protocol):
-    def on_stage(self, stage: str) -> None: ...
-    def on_epoch(self, progress: Any) -> None: ...
-    def on_end(self, state: str, result: Any = None, error: str | None = None) -> None: ...
 
 
 def _env_int(name: str, default: int) -> int:
@@ -58,14 +61,15 @@ def _env_int(name: str, default: int) -> int:
 @dataclass
 class _Task:
     id: int
-    work: Callable[..., Any]
-    listener: weakref.ref
+    work: Work
+    listener: weakref.ref[Listener]
     worker: _Worker | None = None
 
-    def tell(self, method: str, *args: Any) -> None:
+    def tell(self, report: Report) -> None:
+        """Pass a report to the listener, unless its session is gone."""
         listener = self.listener()
         if listener is not None:
-            getattr(listener, method)(*args)
+            report.tell(listener)
 
 
 @dataclass
@@ -74,13 +78,13 @@ class _Worker:
 
     process: subprocess.Popen
     conn: Connection
-    outbox: queue.Queue = field(default_factory=queue.Queue)
+    outbox: queue.Queue[ToWorker | None] = field(default_factory=queue.Queue)
     task: _Task | None = None
     trainings: int = 0
     idle_since: float = field(default_factory=time.monotonic)
     retiring: bool = False
 
-    def post(self, message: tuple) -> None:
+    def post(self, message: ToWorker) -> None:
         """Queue a message: sending may wait while the worker is busy importing TensorFlow."""
         self.outbox.put(message)
 
@@ -93,7 +97,7 @@ class _Worker:
 
     def retire(self) -> None:
         self.retiring = True
-        self.post(("exit",))
+        self.post(Exit())
         self.outbox.put(None)
 
 
@@ -125,7 +129,7 @@ class TrainingPool:
 
     # -- what sessions call ---------------------------------------------------------------
 
-    def submit(self, work: Callable[..., Any], listener: Listener) -> int:
+    def submit(self, work: Work, listener: Listener) -> int:
         """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id."""
         task = _Task(next(self._ids), work, weakref.ref(listener))
         with self._lock:
@@ -143,11 +147,11 @@ class TrainingPool:
             if task is None:
                 return
             if task.worker is not None:
-                task.worker.post(("stop", task_id))
+                task.worker.post(StopTask(task_id))
                 return
             self._pending.remove(task)
             del self._tasks[task_id]
-        task.tell("on_end", FAILED, None, CANCELLED_IN_QUEUE)
+        task.tell(Failed(task_id, CANCELLED_IN_QUEUE))
 
     def position(self, task_id: int) -> int | None:
         """1 for the next training to start, 2 for the one after, ...; None once it runs or ended."""
@@ -183,7 +187,7 @@ class TrainingPool:
             pending, self._pending = list(self._pending), deque()
         for worker in workers:
             if worker.task is not None:
-                worker.post(("stop", worker.task.id))
+                worker.post(StopTask(worker.task.id))
             worker.retire()
         for worker in workers:
             try:
@@ -191,7 +195,7 @@ class TrainingPool:
             except subprocess.TimeoutExpired:
                 worker.process.kill()
         for task in pending:
-            task.tell("on_end", FAILED, None, "the server is shutting down")
+            task.tell(Failed(task.id, SHUTTING_DOWN))
 
     # -- inside the pool (call with the lock held) --------------------------------------------
 
@@ -207,16 +211,14 @@ class TrainingPool:
                 worker = self._spawn()
             task = self._pending.popleft()
             task.worker, worker.task = worker, task
-            worker.post(("run", task.id, task.work))
+            worker.post(RunTask(task.id, task.work))
 
     def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
-        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads),
-                   PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads))
         command = [sys.executable, "-m", "lstm_core.jobs.worker", str(child.fileno())]
         process = subprocess.Popen(command + (["preload"] if self.preload else []),
-                                   pass_fds=(child.fileno(),), env=env, cwd=ROOT,
-                                   stdin=subprocess.DEVNULL)
+                                   pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL)
         child.close()
         worker = _Worker(process, Connection(parent.detach()))
         self._workers.append(worker)
@@ -231,22 +233,17 @@ class TrainingPool:
         """Forward one worker's reports to the listeners, until the worker ends."""
         while True:
             try:
-                kind, *rest = worker.conn.recv()
+                message: FromWorker = worker.conn.recv()
             except (EOFError, OSError):
                 break
-            if kind == "ready":
+            if isinstance(message, Ready):
                 continue
-            task = self._tasks.get(rest[0])
+            task = self._tasks.get(message.task_id)
             if task is None:
                 continue
-            if kind == "stage":
-                task.tell("on_stage", rest[1])
-            elif kind == "epoch":
-                task.tell("on_epoch", rest[1])
-            else:
+            if isinstance(message, Ended):
                 self._finish(worker, task)
-                ended = (FINISHED, rest[1], None) if kind == "done" else (FAILED, None, rest[1])
-                task.tell("on_end", *ended)
+            task.tell(message)
         self._lost(worker)
 
     def _finish(self, worker: _Worker, task: _Task) -> None:
@@ -277,11 +274,11 @@ class TrainingPool:
         if task is None:
             return
         if self._closed.is_set():
-            task.tell("on_end", FAILED, None, "the server is shutting down")
+            task.tell(Failed(task.id, SHUTTING_DOWN))
         else:
-            task.tell("on_end", FAILED, None,
-                      f"the training process stopped unexpectedly (exit code {code}), perhaps out of "
-                      "memory: try a smaller model or fewer windows; other trainings are not affected")
+            task.tell(Failed(task.id, f"the training process stopped unexpectedly (exit code {code}), "
+                                      "perhaps out of memory: try a smaller model or fewer windows; "
+                                      "other trainings are not affected"))
 
     def _housekeeping(self) -> None:
         """End workers idle too long; collect garbage so closed sessions' jobs cancel their trainings."""

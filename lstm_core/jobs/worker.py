@@ -8,10 +8,9 @@ the first training need not wait for it; the pool sizes TensorFlow's threads thr
 environment (see :mod:`lstm_core.nn.backend`). TensorFlow's memory stays in this process, so the
 pool frees it by ending the process.
 
-Messages in (tuples): ``("run", task_id, work)`` where ``work(progress=, stop=, on_stage=)``
-is any picklable training; ``("stop", task_id)``; ``("exit",)``.
-Messages out: ``("ready", pid)``, ``("stage", task_id, name)``, ``("epoch", task_id, progress)``,
-``("done", task_id, result)``, ``("error", task_id, message)``.
+The messages, both ways, are those of :mod:`lstm_core.jobs.messages`: in, ``RunTask``,
+``StopTask`` and ``Exit``; out, ``Ready`` once, then ``Stage`` and ``Epoch`` reports for each task,
+ended by ``Finished`` or ``Failed``.
 """
 
 from __future__ import annotations
@@ -22,6 +21,18 @@ import sys
 import threading
 from multiprocessing.connection import Connection
 
+from lstm_core.jobs.messages import (
+    Epoch,
+    Exit,
+    Failed,
+    Finished,
+    Ready,
+    RunTask,
+    Stage,
+    StopTask,
+    ToWorker,
+    Work,
+)
 from lstm_core.runs.progress import failure_message
 
 
@@ -30,7 +41,7 @@ class _Inbox:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.tasks: queue.Queue = queue.Queue()
+        self.tasks: queue.Queue[tuple[int, Work, threading.Event] | None] = queue.Queue()
         self.stops: dict[int, threading.Event] = {}
         self.lock = threading.Lock()
         threading.Thread(target=self._read, name="lstm-lab-inbox", daemon=True).start()
@@ -38,45 +49,46 @@ class _Inbox:
     def _read(self) -> None:
         while True:
             try:
-                message = self.conn.recv()
+                message: ToWorker = self.conn.recv()
             except (EOFError, OSError):
                 os._exit(0)  # the server is gone: nothing is left to train for
-            if message[0] == "run":  # always sent before any stop for the same task
-                with self.lock:
-                    stop = self.stops[message[1]] = threading.Event()
-                self.tasks.put((message[1], message[2], stop))
-            elif message[0] == "stop":
-                with self.lock:
-                    stop = self.stops.get(message[1])
-                if stop is not None:
-                    stop.set()
-            else:
-                self.tasks.put(None)
+            match message:
+                case RunTask(task_id, work):  # always sent before any stop for the same task
+                    with self.lock:
+                        stop = self.stops[task_id] = threading.Event()
+                    self.tasks.put((task_id, work, stop))
+                case StopTask(task_id):
+                    with self.lock:
+                        stop = self.stops.get(task_id)
+                    if stop is not None:
+                        stop.set()
+                case Exit():
+                    self.tasks.put(None)
 
     def finished(self, task_id: int) -> None:
         with self.lock:
             self.stops.pop(task_id, None)
 
 
-def run_task(conn: Connection, task_id: int, work, stop: threading.Event) -> None:
+def run_task(conn: Connection, task_id: int, work: Work, stop: threading.Event) -> None:
     """Run one training, forwarding its stages and epochs; end with its result or its error."""
     try:
-        result = work(progress=lambda event: conn.send(("epoch", task_id, event)), stop=stop,
-                      on_stage=lambda name: conn.send(("stage", task_id, name)))
+        result = work(progress=lambda event: conn.send(Epoch(task_id, event)), stop=stop,
+                      on_stage=lambda name: conn.send(Stage(task_id, name)))
     except Exception as exc:
-        conn.send(("error", task_id, failure_message(exc)))
+        conn.send(Failed(task_id, failure_message(exc)))
         return
     try:
-        conn.send(("done", task_id, result))
+        conn.send(Finished(task_id, result))
     except Exception as exc:  # the result could not be pickled
-        conn.send(("error", task_id, failure_message(exc)))
+        conn.send(Failed(task_id, failure_message(exc)))
 
 
 def serve(conn: Connection, preload: bool) -> None:
     inbox = _Inbox(conn)
     if preload:
         from lstm_core.nn import backend  # noqa: F401  (imports TensorFlow now rather than in the first training)
-    conn.send(("ready", os.getpid()))
+    conn.send(Ready(os.getpid()))
     while (task := inbox.tasks.get()) is not None:
         run_task(conn, *task)
         inbox.finished(task[0])

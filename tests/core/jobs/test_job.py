@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 import pytest
 
 from lstm_core import ExperimentConfig, generate
-from lstm_core.jobs.job import FAILED, FINISHED, IDLE, JobBusyError, JobSnapshot, TrainingJob
+from lstm_core.jobs.job import FAILED, FINISHED, IDLE, RUNNING, JobBusyError, JobSnapshot, TrainingJob
 from lstm_core.runs.experiment import STAGES
 from lstm_core.runs.progress import EpochProgress
+from tests.waiting import wait_until
 
 TIMEOUT = 120
 
@@ -28,26 +28,29 @@ def job() -> Iterator[TrainingJob]:
 
 
 def wait_for_epoch(job: TrainingJob, epoch: int) -> None:
-    deadline = time.monotonic() + TIMEOUT
-    while job.snapshot().epoch < epoch:
-        assert job.running, job.snapshot().error
-        assert time.monotonic() < deadline
-        time.sleep(0.01)
+    """Wait until ``job`` has trained ``epoch`` epochs; fail at once if it ends before."""
+    wait_until(lambda: job.snapshot().epoch >= epoch or not job.running, TIMEOUT,
+               message=lambda: f"epoch {job.snapshot().epoch} of {epoch}")
+    assert job.snapshot().epoch >= epoch, job.snapshot().error
 
 
 def test_a_new_job_is_idle() -> None:
     snap = TrainingJob().snapshot()
     assert (snap.state, snap.epoch, snap.eta, snap.best_epoch) == (IDLE, 0, None, None)
+    assert snap.state is IDLE
 
 
 def test_progress_is_published_epoch_by_epoch(job: TrainingJob) -> None:
     stages = []
-    job.start(tiny(3), generate("sine", length=200))
-    while job.running:
+
+    def ended() -> bool:
         stages.append(job.snapshot().stage)
-        time.sleep(0.01)
+        return not job.running
+
+    job.start(tiny(3), generate("sine", length=200))
+    wait_until(ended, TIMEOUT, interval=0.01)
     snap = job.snapshot()
-    assert snap.state == FINISHED and snap.error is None
+    assert snap.state is FINISHED and snap.error is None
     assert [e.epoch for e in snap.epochs] == [1, 2, 3]
     assert snap.fraction == 1.0 and snap.elapsed > 0
     assert "training" in stages and set(stages) <= {"starting", "", *STAGES}
@@ -104,7 +107,7 @@ def test_an_unexpected_exception_is_kept_as_a_message() -> None:
     failing = TrainingJob(runner=broken)
     failing.start(tiny(1), generate("sine", length=200))
     failing.join(TIMEOUT)
-    assert failing.snapshot().state == FAILED
+    assert failing.snapshot().state is FAILED
     assert failing.snapshot().error == "the training failed unexpectedly: RuntimeError: disk on fire"
 
 
@@ -113,7 +116,7 @@ def epoch(number: int, loss: float, val_loss: float | None, seconds: float = 2.0
 
 
 def snapshot(*epochs: EpochProgress, total: int = 10) -> JobSnapshot:
-    return JobSnapshot("running", "training", total, tuple(epochs), 6.0, False, None)
+    return JobSnapshot(RUNNING, "training", total, tuple(epochs), 6.0, False, None)
 
 
 def test_eta_assumes_the_remaining_epochs_take_the_mean_time() -> None:

@@ -10,7 +10,10 @@ from __future__ import annotations
 import gc
 import os
 import time
+import weakref
 from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -18,8 +21,10 @@ from lstm_core import ExperimentConfig, generate
 from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, TrainingJob
 from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, TrainingPool
 from lstm_core.runs.progress import EpochProgress
+from tests.waiting import wait_until
 
 TIMEOUT = 120
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def counting(epochs: int, seconds: float, *, progress, stop, on_stage) -> dict:
@@ -41,6 +46,13 @@ def crashing(*, progress, stop, on_stage) -> None:
     os._exit(3)
 
 
+@pytest.fixture(autouse=True)
+def workers_import_this_module(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stand-ins are pickled by name, so the workers need the repository on their path,
+    as pytest's ``pythonpath`` gives this process, whichever directory pytest runs in."""
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+
+
 @pytest.fixture
 def pool() -> Iterator[TrainingPool]:
     made = TrainingPool(max_workers=1, preload=False)
@@ -49,18 +61,9 @@ def pool() -> Iterator[TrainingPool]:
 
 
 def started(pool: TrainingPool, epochs: int = 1000, seconds: float = 0.05) -> TrainingJob:
-    from functools import partial
-
     job = TrainingJob(pool=pool)
     job.start_work(partial(counting, epochs, seconds), epochs)
     return job
-
-
-def wait_until(condition, timeout: float = TIMEOUT) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "timed out"
-        time.sleep(0.02)
 
 
 def test_a_real_training_runs_in_a_worker_process_and_reports_every_epoch() -> None:
@@ -71,6 +74,7 @@ def test_a_real_training_runs_in_a_worker_process_and_reports_every_epoch() -> N
         assert job.join(TIMEOUT)
         snap = job.snapshot()
         assert (snap.state, snap.error) == (FINISHED, None)
+        assert snap.state is FINISHED  # the job's own states, passed on by the worker and the pool
         assert [e.epoch for e in snap.epochs] == [1, 2, 3]
         assert job.result.training.loss == [e.loss for e in snap.epochs]
         assert job.result.evaluation.test_metrics.rmse > 0
@@ -87,7 +91,7 @@ def test_trainings_beyond_the_limit_wait_in_a_queue_and_show_their_place(pool: T
     assert (second.snapshot().stage, second.snapshot().queue_position) == (QUEUED, 1)
     assert third.snapshot().queue_position == 2 and third.snapshot().epoch == 0
     second.stop()  # leaves the queue at once, having trained nothing
-    assert second.join(1) and second.snapshot().state == FAILED
+    assert second.join(1) and second.snapshot().state is FAILED  # the pool's verdict, in the job's states
     assert second.snapshot().error == CANCELLED_IN_QUEUE
     assert third.snapshot().queue_position == 1
     first.stop()
@@ -159,10 +163,11 @@ def test_idle_workers_are_ended() -> None:
 def test_a_collected_job_cancels_its_training(pool: TrainingPool) -> None:
     """A closed tab's session is dropped; its job goes with it, and the training stops."""
     job = started(pool)
-    while job.snapshot().epoch < 1:
-        time.sleep(0.02)
+    collected = weakref.ref(job)
+    wait_until(lambda: collected().snapshot().epoch >= 1)
     del job
     gc.collect()
+    assert collected() is None
     wait_until(lambda: pool.stats()["running"] == 0, timeout=10)
     follower = started(pool, epochs=1, seconds=0.01)
     assert follower.join(TIMEOUT) and follower.snapshot().state == FINISHED
