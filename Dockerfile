@@ -12,8 +12,13 @@ WORKDIR /app
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 
-COPY app.py serve.py ./
+# The library, installed as a package like `make run` installs it (its requirements are in
+# already); the build's leftovers go in the same layer.
+COPY pyproject.toml ./
 COPY lstm_core/ lstm_core/
+RUN pip install --no-cache-dir --no-deps . && rm -rf build lstm_lab.egg-info
+
+COPY app.py serve.py ./
 COPY pages/ pages/
 COPY ui/ ui/
 COPY .streamlit/ .streamlit/

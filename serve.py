@@ -26,7 +26,6 @@ def preload() -> None:
 
 
 if __name__ == "__main__":
-    sys.path.insert(0, str(ROOT))
     # Many sessions' scripts run in threads beside the event loop that serves pages; a shorter
     # GIL switch interval (5 ms by default) lets the loop in sooner, so pages load quickly.
     sys.setswitchinterval(0.001)

@@ -33,6 +33,19 @@ def test_installs_the_pinned_requirements_that_make_run_installs():
     assert 'tensorflow-cpu==' in (ROOT / "requirements.txt").read_text()
 
 
+def test_installs_the_package_after_its_requirements_like_make_run():
+    install = re.search(r"^RUN pip install --no-cache-dir --no-deps \. ", DOCKERFILE, re.M)
+    assert install
+    before = DOCKERFILE[:install.start()]
+    assert "COPY pyproject.toml ./" in before
+    assert before.index("-r requirements.txt") < before.index("COPY lstm_core/ lstm_core/")
+    stamp = re.search(r"^\$\(VENV\)/\.runtime-installed: (.*)\n((?:\t.*\n)+)",
+                      (ROOT / "Makefile").read_text(), re.M)
+    assert "pyproject.toml" in stamp.group(1).split()  # an edited pyproject.toml reinstalls
+    recipe = stamp.group(2)
+    assert recipe.index("-r requirements.txt") < recipe.index("pip install --quiet --no-deps -e .")
+
+
 def test_starts_the_same_entry_point_as_make_run():
     run_recipe = re.search(r"^run:.*\n\t(.*)$", (ROOT / "Makefile").read_text(), re.M).group(1)
     assert re.match(r"\$\(BIN\)/python serve\.py ", run_recipe)
