@@ -12,33 +12,14 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_core.config.settings import (
-    SCALERS,
-    TRANSFORMS,
-    ExperimentConfig,
-    SourceConfig,
-    parse_units,
-)
-from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES
+from lstm_core.config.fields import CSV_OPTIONS, SETTINGS, Kind, Setting, as_columns, as_text
+from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError, LSTMLabError
 
 EXIT_USAGE = 2
-
-# Settings with a flag of the same name; their help texts explain the trade-off.
-MODEL_FLAGS: dict[str, tuple[type, str]] = {
-    "window": (int, "past steps the model sees to predict the next one"),
-    "dropout": (float, "share of LSTM outputs dropped while training (0 = off)"),
-    "epochs": (int, "most passes over the training windows"),
-    "batch_size": (int, "windows per gradient step"),
-    "learning_rate": (float, "Adam's step size; too high and the loss diverges"),
-    "patience": (int, "stop after this many epochs without a better validation loss (0 = off)"),
-    "val_share": (float, "share of the series, after training, used for validation"),
-    "test_share": (float, "share at the end of the series kept for the test"),
-    "season_length": (int, "season for the seasonal-naive baseline (0 = detect)"),
-    "horizon": (int, "steps to forecast past the end of the data"),
-    "seed": (int, "seed of weights and shuffling: the same seed repeats a run"),
-}
+# How the command line reads a setting's value; argparse names a wrong one ("invalid int value").
+_TYPES: dict[Kind, Any] = {Kind.WHOLE: int, Kind.NUMBER: float, Kind.COLUMNS: as_columns}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -67,26 +48,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--generate", metavar="KIND", choices=list(GENERATORS),
                        help=f"generate a series: {', '.join(GENERATORS)}")
     which.add_argument("--csv", metavar="PATH", help="read the series from a CSV file")
-    source.add_argument("--target", metavar="COL", help="CSV column to forecast (default: first numeric)")
-    source.add_argument("--date-col", metavar="COL",
-                        help="CSV column holding the time of each row (default: detected)")
-    source.add_argument("--features", metavar="COLS", help="extra CSV columns as inputs, comma separated")
-    source.add_argument("--duplicates", choices=DUPLICATE_RULES,
-                        help="CSV rows sharing a time: average them (mean, default), keep the last, "
-                             "or keep the first and drop the rest (drop)")
-    source.add_argument("--missing", choices=MISSING_RULES,
-                        help="missing CSV values: interpolate (default), ffill (previous value), "
-                             "or drop their rows")
-    source.add_argument("--resample", metavar="FREQ",
-                        help="resample the CSV series to even steps: auto (the usual step) or a "
-                             "pandas frequency such as D, W, MS, h")
-    order = source.add_mutually_exclusive_group()
-    order.add_argument("--dayfirst", dest="dayfirst", action="store_const", const=True,
-                       help="read dates such as 03/04/2021 as day/month")
-    order.add_argument("--monthfirst", dest="dayfirst", action="store_const", const=False,
-                       help="read dates such as 03/04/2021 as month/day")
-    source.add_argument("--max-mb", type=float, metavar="MB", help="largest CSV file read (default 50)")
-    source.add_argument("--max-rows", type=int, metavar="N", help="most CSV rows read (default 1000000)")
+    for setting in CSV_OPTIONS:
+        _add_flag(source, setting, SourceConfig())
 
     generator = train.add_argument_group("generator parameters (see 'generators')")
     for name, param in _generator_params().items():
@@ -94,19 +57,34 @@ def build_parser() -> argparse.ArgumentParser:
                                help=param.help)
 
     model = train.add_argument_group("model and training")
-    model.add_argument("--units", help="LSTM units: one number for every layer, or one per layer (100,50)")
-    model.add_argument("--layers", type=int, help="number of stacked LSTM layers")
-    for name, (kind, text) in MODEL_FLAGS.items():
-        model.add_argument(f"--{name.replace('_', '-')}", type=kind, metavar="N", help=text)
-    model.add_argument("--transform", choices=TRANSFORMS,
-                       help="target transform; auto picks diff when the training part trends")
-    model.add_argument("--scaler", choices=SCALERS, help="scaler fitted on the training part")
+    for setting in SETTINGS:
+        if not setting.source:
+            _add_flag(model, setting, ExperimentConfig())
 
     output = train.add_argument_group("input and output")
     output.add_argument("--config", metavar="FILE", help="start from a JSON config; flags override it")
     output.add_argument("--json", action="store_true", help="print one JSON object with the results")
     output.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     return parser
+
+
+def _add_flag(group: argparse._ArgumentGroup, setting: Setting,
+              defaults: ExperimentConfig | SourceConfig) -> None:
+    """The setting's flag, its help saying the default; a day order is two flags."""
+    default = getattr(defaults, setting.name)
+    stated = setting.stored and default not in (None, [], "")  # layers follows --units
+    shown = f"; default {as_text(default)}" if stated else ""
+    if setting.kind is Kind.DAY_ORDER:
+        order = group.add_mutually_exclusive_group()
+        order.add_argument(setting.flag, dest=setting.name, action="store_const", const=True,
+                           help=setting.help)
+        order.add_argument("--monthfirst", dest=setting.name, action="store_const", const=False,
+                           help=f"see {setting.flag}")
+    elif setting.kind is Kind.CHOICE:
+        group.add_argument(setting.flag, choices=setting.choices, help=setting.help + shown)
+    else:
+        group.add_argument(setting.flag, type=_TYPES.get(setting.kind, str), metavar=setting.metavar,
+                           help=setting.help + shown)
 
 
 def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
@@ -118,18 +96,11 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
         if source.generator != args.generate:
             source.params = {}
         source.kind, source.generator = "generate", args.generate
-    for attr in ("target", "date_col", "duplicates", "missing", "resample", "dayfirst", "max_mb", "max_rows"):
-        if getattr(args, attr) is not None:
-            setattr(source, attr, getattr(args, attr))
-    if args.features:
-        source.features = [f.strip() for f in args.features.split(",") if f.strip()]
     source.params.update(_generator_args(args, source))
-    for name in MODEL_FLAGS:
-        if getattr(args, name) is not None:
-            setattr(config, name, getattr(args, name))
-    for name in ("transform", "scaler"):
-        if getattr(args, name) is not None:
-            setattr(config, name, getattr(args, name))
+    for setting in SETTINGS:
+        value = getattr(args, setting.name)
+        if value is not None and setting.stored and setting.kind is not Kind.UNITS:
+            setattr(source if setting.source else config, setting.name, value)
     if args.units is not None or args.layers is not None:
         units = args.units if args.units is not None else config.units[0]
         config.units = parse_units(units, args.layers)

@@ -1,11 +1,18 @@
 """Every help text of the app in one place: what a knob does and what it trades off.
 
-Generator parameters carry their own help in :mod:`lstm_core.data.series`; these are the rest.
+The experiment's settings carry their own help in :mod:`lstm_core.config.fields`, and generator
+parameters theirs in :mod:`lstm_core.data.series`; these are the rest, the app's own.
 """
 
 from __future__ import annotations
 
-HELP: dict[str, str] = {
+from lstm_core.config.fields import SETTINGS
+
+# The experiment's settings, as their widgets explain them.
+HELP: dict[str, str] = {s.name: s.widget_help for s in SETTINGS}
+
+# The app's own knobs and figures.
+HELP |= {
     # data
     "source": "Generate a synthetic series, pick a classic example, or upload your own CSV file.",
     "generator": "The shape of the synthetic series. Each one has its own parameters below.",
@@ -13,48 +20,7 @@ HELP: dict[str, str] = {
                "that suit it (window, transform, epochs).",
     "upload": "A CSV (comma, semicolon or tab separated) with a header row. Non-numeric cells "
               "are dropped and reported.",
-    "target": "The column the model forecasts.",
-    "date_col": "Optional: the column of dates or times. Rows are sorted by it and charts use it "
-                "as the time axis.",
-    "features": "Optional extra columns the model reads alongside the target. It cannot forecast "
-                "them, so past the end of the data they are held at their last value.",
-    "duplicates": "Rows that share a time: mean averages them, last keeps the last one in the "
-                  "file, drop keeps only the first.",
-    "missing": "Missing or unreadable values: interpolate fills them linearly in time, ffill "
-               "repeats the previous value, drop removes their rows.",
-    "resample": "Put the rows on a regular time step (the usual step of the data); gaps become "
-                "missing values, filled as chosen.",
-    "dayfirst": "Dates such as 03/04/2021 read either way here: say whether the day or the "
-                "month comes first.",
-    "val_share": "Part of the series, just before the test part, used to watch for overfitting and "
-                 "to stop early. More validation leaves less to train on.",
-    "test_share": "The last part of the series, never seen in training: every error is measured "
-                  "here. More test points give a steadier error but less training data.",
-    # model
-    "window": "How many past steps the model reads to predict the next one. Longer windows see "
-              "more context (cover at least one cycle) but train slower and leave fewer windows.",
-    "layers": "Stacked LSTM layers. A second layer can learn more complex patterns but trains "
-              "slower and overfits small series more easily.",
-    "units": "Memory cells in this layer. More units fit richer patterns, at the cost of more "
-             "parameters, slower training and a higher risk of overfitting.",
-    "dropout": "Share of the layer's outputs dropped at random during training. Fights "
-               "overfitting on small or noisy series; too much makes the fit sluggish.",
-    "epochs": "Maximum passes over the training windows. Early stopping usually ends sooner.",
-    "batch_size": "Windows per weight update. Small batches learn in more, noisier steps; large "
-                  "ones are faster per epoch but may need more epochs.",
-    "learning_rate": "Step size of the Adam optimiser. Too high and the loss jumps or diverges; "
-                     "too low and training crawls.",
-    "patience": "Stop when the validation loss has not improved for this many epochs; the best "
-                "epoch's weights are kept. 0 turns early stopping off.",
-    "transform": "auto: difference the series when its training part trends, else none. diff: "
-                 "learn the change from step to step (reaches levels never seen). log: for "
-                 "positive series whose swings grow with the level.",
-    "scaler": "minmax scales the training part to 0..1; standard to mean 0, spread 1. Fitted on "
-              "the training part only, so the test part leaks nothing.",
-    "seed": "Fixes the initial weights and the shuffling: the same seed and settings give the "
-            "same model.",
-    "season_length": "Season of the seasonal-naive baseline, in steps. 0 detects it from the "
-                     "training part.",
+    # training, run history and downloads
     "log_scale": "Draw the losses on a logarithmic axis, which shows late small improvements.",
     "history_compare": "Overlay these runs' loss curves and test predictions. A lower validation "
                        "loss is a better model only when the runs share the same data and scaling.",
@@ -77,8 +43,6 @@ HELP: dict[str, str] = {
     "band": "The model is run 100 times with its dropout left on, each run dropping other "
             "units: the shaded areas hold 80% and 95% of those forecasts. A wide band means the "
             "model is unsure; it does not cover errors the model makes every time.",
-    "horizon": "How many steps past the end of the data to forecast. Each step feeds on the "
-               "model's own previous predictions, so errors compound with the horizon.",
 }
 
 # How the LSTM works, and the sequence lab

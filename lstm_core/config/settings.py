@@ -1,23 +1,26 @@
 """One config describes an experiment end to end, validates itself and round-trips to JSON.
 
 The command line flags, the page widgets, exports and shareable links all map onto
-:class:`ExperimentConfig`; its bounds live in :data:`LIMITS` so every entry point checks
-the same ranges.
+:class:`ExperimentConfig`; what each setting accepts is written once, in
+:data:`lstm_core.config.fields.SETTINGS`, so every entry point checks the same ranges.
 """
 
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from lstm_core.config.fields import CSV_OPTIONS, EXPERIMENT, LIMITS, SCALERS, TRANSFORMS, as_units
+from lstm_core.data.csv.load import MAX_BYTES, MAX_ROWS
+from lstm_core.data.csv.read import MB
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError
 
-TRANSFORMS = ("auto", "none", "diff", "log")
-SCALERS = ("minmax", "standard")
+# LIMITS, SCALERS and TRANSFORMS are the table's, named here too for the pages' widgets.
+__all__ = ["LIMITS", "SCALERS", "SOURCES", "TRANSFORMS", "DataMode", "ExperimentConfig", "SourceConfig",
+           "parse_units"]
 SOURCES = ("generate", "csv")
 
 
@@ -27,23 +30,6 @@ class DataMode(StrEnum):
     GENERATE = "generate"
     EXAMPLE = "example"
     UPLOAD = "upload"
-
-# name -> (minimum, maximum); inclusive unless noted in the message.
-LIMITS: dict[str, tuple[float, float]] = {
-    "window": (1, 1000),
-    "units": (1, 512),
-    "layers": (1, 4),
-    "dropout": (0.0, 0.9),
-    "epochs": (1, 1000),
-    "batch_size": (1, 4096),
-    "learning_rate": (1e-6, 10.0),
-    "patience": (0, 1000),
-    "val_share": (0.0, 0.5),
-    "test_share": (0.05, 0.5),
-    "season_length": (0, 10_000),
-    "horizon": (1, 10_000),
-    "seed": (0, 2**31 - 1),
-}
 
 
 @dataclass
@@ -61,10 +47,14 @@ class SourceConfig:
     missing: str = "interpolate"
     resample: str | None = None
     dayfirst: bool | None = None
-    max_mb: float = 50.0
-    max_rows: int = 1_000_000
+    max_mb: float = MAX_BYTES / MB
+    max_rows: int = MAX_ROWS
 
     def problems(self) -> list[str]:
+        found = [problem for s in CSV_OPTIONS for problem in s.problems(getattr(self, s.name))]
+        return found + self._kind_problems()
+
+    def _kind_problems(self) -> list[str]:
         if self.kind not in SOURCES:
             return [f"source must be one of {', '.join(SOURCES)}, got {self.kind!r}"]
         if self.kind == "csv":
@@ -105,18 +95,8 @@ class ExperimentConfig:
     def problems(self) -> list[str]:
         """Every problem with the settings, each as a sentence a person can act on."""
         found = list(self.source.problems())
-        for name in ("window", "dropout", "epochs", "batch_size", "learning_rate", "patience",
-                     "val_share", "test_share", "season_length", "horizon", "seed"):
-            found += _range_problem(name, getattr(self, name))
-        if not self.units:
-            found.append("the model needs at least one LSTM layer (units is empty)")
-        found += _range_problem("layers", len(self.units))
-        for value in self.units:
-            found += _range_problem("units", value)
-        if self.transform not in TRANSFORMS:
-            found.append(f"transform must be one of {', '.join(TRANSFORMS)}, got {self.transform!r}")
-        if self.scaler not in SCALERS:
-            found.append(f"scaler must be one of {', '.join(SCALERS)}, got {self.scaler!r}")
+        for setting in EXPERIMENT:  # the number of layers is checked with units
+            found += setting.problems(getattr(self, setting.name))
         if self.val_share + self.test_share >= 0.8:
             found.append(
                 f"validation ({self.val_share:.0%}) and test ({self.test_share:.0%}) shares leave "
@@ -149,7 +129,7 @@ class ExperimentConfig:
         _refuse_unknown(data, cls, "config")
         _refuse_unknown(source, SourceConfig, "source")
         config = cls(source=SourceConfig(**source), **data)
-        config.units = _as_units(config.units)
+        config.units = as_units(config.units)
         return config
 
     @classmethod
@@ -161,20 +141,6 @@ class ExperimentConfig:
         return cls.from_dict(data)
 
 
-def _range_problem(name: str, value: Any) -> list[str]:
-    low, high = LIMITS[name]
-    whole = isinstance(low, int) and isinstance(high, int)
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return [f"{name} must be a number, got {value!r}"]
-    if not math.isfinite(value):
-        return [f"{name} must be between {low} and {high}, got {value}"]
-    if whole and int(value) != value:
-        return [f"{name} must be a whole number, got {value}"]
-    if not low <= value <= high:
-        return [f"{name} must be between {low} and {high}, got {value}"]
-    return []
-
-
 def _refuse_unknown(data: dict[str, Any], cls: type, what: str) -> None:
     known = {f.name for f in fields(cls)}
     unknown = sorted(set(data) - known)
@@ -182,23 +148,9 @@ def _refuse_unknown(data: dict[str, Any], cls: type, what: str) -> None:
         raise ConfigError(f"unknown {what} setting(s): {', '.join(unknown)}")
 
 
-def _as_units(value: Any) -> list[int]:
-    """Accept 32, "100,50" or [100, 50]."""
-    if isinstance(value, str):
-        parts = [p.strip() for p in value.split(",") if p.strip()]
-    elif isinstance(value, (list, tuple)):
-        parts = list(value)
-    else:
-        parts = [value]
-    try:
-        return [int(p) if float(p) == int(float(p)) else float(p) for p in parts]
-    except (TypeError, ValueError, OverflowError):
-        raise ConfigError(f"units must be whole numbers separated by commas, got {value!r}") from None
-
-
 def parse_units(units: str | int | list[int], layers: int | None = None) -> list[int]:
     """Units per layer from ``"100,50"`` or from one number repeated ``layers`` times."""
-    parsed = _as_units(units)
+    parsed = as_units(units)
     if layers is None:
         return parsed
     if len(parsed) == 1:

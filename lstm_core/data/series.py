@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from lstm_core.config.checks import checked_choice, checked_number
 from lstm_core.errors import ConfigError, DataError
 
 
@@ -76,31 +77,13 @@ class Param:
         return type(self.default)
 
     def coerce(self, value: Any) -> int | float | str:
-        """Convert ``value`` to this parameter's type and check its bounds."""
-        try:
-            if self.kind is int:
-                as_float = float(value)
-                if as_float != int(as_float):
-                    raise ValueError
-                converted: int | float | str = int(as_float)
-            elif self.kind is float:
-                converted = float(value)
-                if not np.isfinite(converted):
-                    raise ValueError
-            else:
-                converted = str(value)
-        except (TypeError, ValueError, OverflowError):
-            raise ConfigError(
-                f"{self.name} must be {'a whole number' if self.kind is int else 'a number'}, "
-                f"got {value!r}"
-            ) from None
-        if self.choices is not None and converted not in self.choices:
-            raise ConfigError(f"{self.name} must be one of {', '.join(self.choices)}; got {value!r}")
-        if self.minimum is not None and converted < self.minimum:  # type: ignore[operator]
-            raise ConfigError(f"{self.name} must be at least {self.minimum}, got {value}")
-        if self.maximum is not None and converted > self.maximum:  # type: ignore[operator]
-            raise ConfigError(f"{self.name} must be at most {self.maximum}, got {value}")
-        return converted
+        """Convert ``value`` (or its text) to this parameter's type and check its bounds."""
+        if self.kind in (int, float):
+            return checked_number(self.name, value, self.minimum, self.maximum, whole=self.kind is int,
+                                  text=True)
+        if self.choices is not None:
+            return checked_choice(self.name, str(value), self.choices)
+        return str(value)
 
 
 @dataclass(frozen=True)

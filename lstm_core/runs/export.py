@@ -20,21 +20,25 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from lstm_core.config.fields import experiment_values
 from lstm_core.config.settings import ExperimentConfig
-from lstm_core.data.examples import EXAMPLES
+from lstm_core.data.csv.load import MAX_BYTES
+from lstm_core.data.csv.read import MB
+from lstm_core.data.examples import EXAMPLES, FOLDER, example_at
 from lstm_core.data.series import Series
 from lstm_core.data.windows import prepare
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.runs.experiment import ExperimentResult, assemble
 from lstm_core.runs.progress import TrainingResult
 
-MB = 1024 * 1024
-MAX_BUNDLE_BYTES = 50 * MB  # as the app's upload cap
+MAX_BUNDLE_BYTES = MAX_BYTES  # as a CSV file's
 MAX_UNPACKED_BYTES = 200 * MB
 REQUIRED = ("config.json", "weights.npz", "data.csv", "summary.json")
 OPTIONAL = ("reproduce.py", "README.txt")
 TIME, VALUE = "time", "value"
 FORMAT = "lstm-lab-run-1"
+NN = Path(__file__).parents[1] / "nn"
+TEMPLATE = NN / "reproduce_template.py"  # valid, linted Python; its marked blocks are filled in
 
 
 class ImportRefusedError(LSTMLabError):
@@ -60,17 +64,13 @@ def _data_csv(series: Series) -> bytes:
     return table.to_csv(index=False, float_format="%.17g").encode()  # exact round trip
 
 
-def _example_name(config: ExperimentConfig) -> str | None:
-    return next((n for n, e in EXAMPLES.items() if str(e.path) == config.source.csv_path), None)
-
-
 def _summary(result: ExperimentResult) -> dict:
     training, series = result.training, result.data.series
     return {
         "format": FORMAT,
         "series_name": series.name,
         "feature_names": series.feature_names,
-        "example": _example_name(result.config),
+        "example": example_at(result.config.source.csv_path),
         "transform": result.data.transform.name,
         "threads": result.threads,
         "test_rmse": result.evaluation.test_metrics.rmse,
@@ -157,15 +157,12 @@ def _safe_source(config: ExperimentConfig, example: str | None) -> None:
     source = config.source
     if source.kind != "csv":
         return
-    name = example or _example_name_from_path(source.csv_path)
+    # A config from another LSTM Lab names the example by its path there: its file name says which.
+    name = example or example_at(FOLDER / Path(source.csv_path or "").name)
     if name in EXAMPLES:
         source.csv_path = str(EXAMPLES[name].path)
     else:  # an uploaded file's name, shown to the person; the file itself must be uploaded again
         source.csv_path = Path(source.csv_path or "data.csv").name
-
-
-def _example_name_from_path(path: str | None) -> str | None:
-    return next((n for n, e in EXAMPLES.items() if path and Path(path).name == e.path.name), None)
 
 
 def load_bundle(data: bytes) -> Restored:
@@ -267,141 +264,32 @@ def _training(summary: dict) -> TrainingResult:
 def _layer_source() -> str:
     """The FusedLSTM class's source, read as text: importing lstm_core.nn.build would load
     TensorFlow into the app's server just to print a script."""
-    text = (Path(__file__).parents[1] / "nn" / "build.py").read_text()
+    text = (NN / "build.py").read_text()
     node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "FusedLSTM")
     return ast.get_source_segment(text, node)
 
 
 def keras_script(result: ExperimentResult) -> str:
     """``reproduce.py``: the run retrained with plain Keras, outside LSTM Lab."""
-    layer = _layer_source()
-    config = result.config
-    return SCRIPT.format(
-        settings=json.dumps({"window": config.window, "units": config.units, "dropout": config.dropout,
-                             "epochs": config.epochs, "batch_size": config.batch_size,
-                             "learning_rate": config.learning_rate, "patience": config.patience,
-                             "val_share": config.val_share, "test_share": config.test_share,
-                             "scaler": config.scaler, "seed": config.seed}),
-        transform=result.data.transform.name, threads=result.threads or 0,
-        rmse=result.evaluation.test_metrics.rmse, layer=layer,
-    )
+    run = {
+        "SETTINGS": experiment_values(result.config) | {"transform": result.data.transform.name},
+        "THREADS": result.threads or 0,
+        "MEASURED_RMSE": float(result.evaluation.test_metrics.rmse),
+    }
+    values = "".join(f"{name} = {_literal(value)}\n" for name, value in run.items())
+    script = _fill(TEMPLATE.read_text(), "template", "")  # the note for LSTM Lab's developers
+    return _fill(_fill(script, "run", values), "layer", _layer_source() + "\n")
 
 
-SCRIPT = '''"""Retrains an LSTM Lab run with plain Keras and prints its test RMSE.
-
-Reads data.csv next to this file and prepares it as LSTM Lab did: the {transform!r} transform,
-a chronological train / validation / test split, the scaler fitted on the training part only,
-windows of the past steps. Then the same model, built and trained the same way from the same
-seed. LSTM Lab measured a test RMSE of {rmse!r}.
-Needs numpy, pandas, scikit-learn and tensorflow (Keras 3).
-"""
-
-import json
-import math
-import os
-from pathlib import Path
-
-os.environ.setdefault("KERAS_BACKEND", "tensorflow")
-
-import keras  # noqa: E402
-import numpy as np  # noqa: E402
-import pandas as pd  # noqa: E402
-import tensorflow as tf  # noqa: E402
-from sklearn.preprocessing import MinMaxScaler, StandardScaler  # noqa: E402
-
-SETTINGS = json.loads({settings!r})
-TRANSFORM = {transform!r}
-THREADS = {threads!r}  # TensorFlow's intra-op threads during the run (0: its default)
-
-if THREADS:
-    tf.config.threading.set_intra_op_parallelism_threads(THREADS)
-    tf.config.threading.set_inter_op_parallelism_threads(1)
+def _literal(value: object) -> str:
+    """Python source for ``value``; a dict one item a line."""
+    if isinstance(value, dict):
+        return "{\n" + "".join(f"    {key!r}: {item!r},\n" for key, item in value.items()) + "}"
+    return repr(value)
 
 
-# The LSTM layer LSTM Lab trains with: Keras' LSTM computed by TensorFlow's fused kernel.
-{layer}
-
-def split(rows):
-    val_end = rows - max(1, round(rows * SETTINGS["test_share"]))
-    return val_end - round(rows * SETTINGS["val_share"]), val_end
-
-
-def prepare(table):
-    values = table["value"].to_numpy(dtype=np.float64)
-    features = [c for c in table.columns if c.startswith("feature_")]
-    matrix = np.column_stack([values] + [table[c].to_numpy(dtype=np.float64) for c in features])
-    offset = 1 if TRANSFORM == "diff" else 0
-    matrix = matrix[offset:].copy()
-    forward = {{"none": lambda v: v, "diff": np.diff, "log": np.log}}[TRANSFORM]
-    matrix[:, 0] = forward(values)
-    train_end, val_end = split(len(matrix))
-    scaler = (MinMaxScaler() if SETTINGS["scaler"] == "minmax" else StandardScaler()).fit(matrix[:train_end])
-    scaled = scaler.transform(matrix)
-    window = SETTINGS["window"]
-    X = np.lib.stride_tricks.sliding_window_view(scaled[:-1], window, axis=0).transpose(0, 2, 1).copy()
-    y = scaled[window:, 0].copy()
-    rows = np.arange(window, len(scaled))
-    parts = [rows < train_end, (rows >= train_end) & (rows < val_end), rows >= val_end]
-    return values, scaler, offset, X, y, rows, parts
-
-
-def build(n_features):
-    seed = SETTINGS["seed"]
-    keras.utils.set_random_seed(seed)
-    inputs = keras.Input(shape=(SETTINGS["window"], n_features), name="window")
-    x = inputs
-    for index, units in enumerate(SETTINGS["units"], start=1):
-        x = FusedLSTM(units, return_sequences=index < len(SETTINGS["units"]), name=f"lstm_{{index}}")(x)
-        if SETTINGS["dropout"] > 0:
-            x = keras.layers.Dropout(SETTINGS["dropout"], seed=seed + index, name=f"dropout_{{index}}")(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(x), name="lstm_forecaster")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=SETTINGS["learning_rate"]), loss="mse",
-                  jit_compile=False)
-    return model
-
-
-class KeepBest(keras.callbacks.Callback):
-    """Early stopping on the validation loss (training loss without validation), the best
-    epoch's weights kept, and a stop at the first non-finite loss: as LSTM Lab trains."""
-
-    def __init__(self):
-        super().__init__()
-        self.best, self.best_epoch, self.weights = math.inf, None, None
-
-    def on_epoch_end(self, epoch, logs=None):
-        loss = float(logs.get("loss", math.nan))
-        score = float(logs["val_loss"]) if "val_loss" in logs else loss
-        if not (math.isfinite(loss) and math.isfinite(score)):
-            self.model.stop_training = True
-            return
-        if score < self.best:
-            self.best, self.best_epoch, self.weights = score, epoch + 1, self.model.get_weights()
-        patience = SETTINGS["patience"]
-        if patience and epoch + 1 - self.best_epoch >= patience:
-            self.model.stop_training = True
-
-
-def main():
-    table = pd.read_csv(Path(__file__).with_name("data.csv"))
-    values, scaler, offset, X, y, rows, parts = prepare(table)
-    model = build(X.shape[2])
-    keep = KeepBest()
-    keras.utils.set_random_seed(SETTINGS["seed"])
-    validation = (X[parts[1]], y[parts[1]]) if parts[1].any() else None
-    model.fit(X[parts[0]], y[parts[0]], validation_data=validation, epochs=SETTINGS["epochs"],
-              batch_size=SETTINGS["batch_size"], shuffle=True, verbose=0, callbacks=[keep])
-    if keep.weights is not None:
-        model.set_weights(keep.weights)
-    scaled = model.predict(X[parts[2]], batch_size=1024, verbose=0)[:, 0].astype(np.float64)
-    columns = np.zeros((len(scaled), X.shape[2]))
-    columns[:, 0] = scaled
-    z = scaler.inverse_transform(columns)[:, 0]
-    times = rows[parts[2]] + offset
-    predicted = {{"none": z, "diff": values[times - 1] + z, "log": np.exp(z)}}[TRANSFORM]
-    rmse = float(np.sqrt(np.mean((predicted - values[times]) ** 2)))
-    print(f"test RMSE {{rmse!r}}")
-
-
-if __name__ == "__main__":
-    main()
-'''
+def _fill(text: str, block: str, content: str) -> str:
+    """``text`` with its lines from ``# >>> block`` to ``# <<< block`` (the markers included)
+    replaced by ``content``."""
+    start, end = text.index(f"# >>> {block}\n"), text.index(f"# <<< {block}\n")
+    return text[:start] + content + text[end + len(f"# <<< {block}\n"):]

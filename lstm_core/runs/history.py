@@ -14,6 +14,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from lstm_core.config.fields import as_text, experiment_values
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.data.windows import prepare
@@ -56,20 +57,17 @@ class Run:
         )
 
     def row(self) -> dict[str, Any]:
-        """One line of the history table."""
-        config, test = self.config, self.evaluation.test_metrics
+        """One line of the history table: the run, every setting of its experiment, its errors."""
+        test = self.evaluation.test_metrics
         naive = self.evaluation.baselines.get("naive")
+        settings = {name.replace("_", " "): as_text(value) if isinstance(value, list) else value
+                    for name, value in experiment_values(self.config).items()}
+        settings["epochs"] = f"{self.training.epochs_run} of {self.config.epochs}"
         return {
             "run": self.number,
             "finished": time.strftime("%H:%M:%S", time.localtime(self.finished)),
             "data": self.label,
-            "window": config.window,
-            "units": ",".join(str(u) for u in config.units),
-            "dropout": config.dropout,
-            "epochs": f"{self.training.epochs_run} of {config.epochs}",
-            "batch": config.batch_size,
-            "learning rate": config.learning_rate,
-            "seed": config.seed,
+            **settings,
             "test RMSE": test.rmse,
             "test MAE": test.mae,
             "naive RMSE": naive.metrics.rmse if naive else None,

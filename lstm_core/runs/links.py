@@ -11,20 +11,11 @@ example by its name only and an uploaded file not at all: no file path ever come
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
-from lstm_core.config.settings import (
-    LIMITS,
-    SCALERS,
-    TRANSFORMS,
-    DataMode,
-    ExperimentConfig,
-    SourceConfig,
-    _as_units,
-)
-from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES
+from lstm_core.config.fields import SETTINGS, Setting, as_text
+from lstm_core.config.settings import DataMode, ExperimentConfig, SourceConfig
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError
@@ -32,13 +23,9 @@ from lstm_core.errors import ConfigError
 GENERATE, EXAMPLE, UPLOAD = DataMode
 MODES = tuple(DataMode)
 
-# Settings of the model and its training, in the order a link lists them.
-SETTINGS = ("window", "units", "dropout", "epochs", "batch_size", "learning_rate", "patience",
-            "val_share", "test_share", "transform", "scaler", "season_length", "horizon", "seed")
-CHOICES = {"transform": TRANSFORMS, "scaler": SCALERS}
-# Column choices and cleaning options of a CSV source (an example or an upload).
-CSV_KEYS = {"target": "target", "date": "date_col", "features": "features",
-            "duplicates": "duplicates", "missing": "missing", "resample": "resample"}
+# The settings a link carries, in the order it lists them: a CSV source's options (an example's or
+# an upload's), then the model and its training.
+LINKED = tuple(s for s in SETTINGS if s.link)
 # How the app looks: not part of the experiment, carried by the link all the same.
 VIEW_KEYS = ("preset", "presenter", "hide")
 GENERATOR_PREFIX = "g."
@@ -58,12 +45,6 @@ class SharedSetup:
         return self.mode == UPLOAD
 
 
-def _text(value: object) -> str:
-    if isinstance(value, float):
-        return repr(value)  # the shortest text that reads back as the same float
-    return str(value)
-
-
 def to_query(config: ExperimentConfig, mode: str, example: str | None = None,
              view: Mapping[str, str] | None = None) -> dict[str, str]:
     """The setup as query parameters; ``mode`` is one of :data:`MODES`."""
@@ -72,21 +53,22 @@ def to_query(config: ExperimentConfig, mode: str, example: str | None = None,
     if mode == GENERATE:
         query["gen"] = source.generator
         for name, value in source.params.items():
-            query[GENERATOR_PREFIX + name] = _text(value)
-    else:
-        if mode == EXAMPLE and example is not None:
-            query["example"] = example
-        for key, attribute in CSV_KEYS.items():
-            value = getattr(source, attribute)
-            if value:
-                query[key] = ",".join(value) if isinstance(value, list) else _text(value)
-    for name in SETTINGS:
-        value = getattr(config, name)
-        query[name] = ",".join(str(u) for u in value) if name == "units" else _text(value)
+            query[GENERATOR_PREFIX + name] = as_text(value)
+    elif mode == EXAMPLE and example is not None:
+        query["example"] = example
+    for setting in _carried(mode):
+        value = getattr(source if setting.source else config, setting.name)
+        if value not in (None, "", []):  # an optional CSV option left unset
+            query[setting.link] = as_text(value)
     for key in VIEW_KEYS:
         if view and view.get(key):
             query[key] = str(view[key])
     return query
+
+
+def _carried(mode: str) -> tuple[Setting, ...]:
+    """The settings a link in ``mode`` carries: a generated series has no CSV options."""
+    return tuple(s for s in LINKED if not (s.source and mode == GENERATE))
 
 
 def from_query(params: Mapping[str, str]) -> SharedSetup:
@@ -111,11 +93,9 @@ def from_query(params: Mapping[str, str]) -> SharedSetup:
         notices.append("This link was made with an uploaded CSV file, which a link cannot carry: "
                        "upload the file again on the Data page; the link's settings are applied.")
         config.source = SourceConfig(kind="csv", csv_path=None)
-    if mode != GENERATE:
-        _csv_choices(config.source, params, notices)
-    for name in SETTINGS:
-        if name in params:
-            _setting(config, name, params[name], notices)
+    for setting in _carried(mode):
+        if setting.link in params:
+            _setting(config.source if setting.source else config, setting, params[setting.link], notices)
     _settle(config, notices, check_source=mode != UPLOAD)
     unknown = sorted(set(params) - _known_keys(params))
     if unknown:
@@ -126,7 +106,7 @@ def from_query(params: Mapping[str, str]) -> SharedSetup:
 
 def _known_keys(params: Mapping[str, str]) -> set[str]:
     prefixed = {key for key in params if key.startswith(GENERATOR_PREFIX)}
-    return {"data", "gen", "example", *CSV_KEYS, *SETTINGS, *VIEW_KEYS} | prefixed
+    return {"data", "gen", "example", *(s.link for s in LINKED), *VIEW_KEYS} | prefixed
 
 
 def _generator_source(params: Mapping[str, str], notices: list[str]) -> SourceConfig:
@@ -161,57 +141,16 @@ def _use_example(config: ExperimentConfig, name: str) -> None:
         setattr(config, setting, list(value) if isinstance(value, list) else value)
 
 
-def _csv_choices(source: SourceConfig, params: Mapping[str, str], notices: list[str]) -> None:
-    """Column names and cleaning options: plain strings, checked when the data are loaded."""
-    for key, attribute in CSV_KEYS.items():
-        if key in params:
-            text = params[key]
-            setattr(source, attribute, [c for c in text.split(",") if c] if key == "features" else text)
-    defaults = SourceConfig()
-    for attribute, allowed in (("duplicates", DUPLICATE_RULES), ("missing", MISSING_RULES)):
-        if getattr(source, attribute) not in allowed:
-            notices.append(f"The link's {attribute} option '{getattr(source, attribute)}' is unknown: "
-                           f"using {getattr(defaults, attribute)}.")
-            setattr(source, attribute, getattr(defaults, attribute))
-
-
-def _setting(config: ExperimentConfig, name: str, text: str, notices: list[str]) -> None:
-    default = getattr(config, name)
+def _setting(owner: ExperimentConfig | SourceConfig, setting: Setting, text: str,
+             notices: list[str]) -> None:
+    """Set one setting from the link's text, or keep its default and say why."""
     try:
-        value = _parse(name, text)
+        value = setting.parse(text)
     except ConfigError as exc:
-        shown = ",".join(str(u) for u in default) if name == "units" else default
-        notices.append(f"The link's {name} '{text}' is not usable ({exc}): using {shown}.")
+        default = as_text(getattr(owner, setting.name))
+        notices.append(f"The link's {setting.link} '{text}' is not usable ({exc}): using {default}.")
         return
-    setattr(config, name, value)
-
-
-def _parse(name: str, text: str):
-    if name in CHOICES:
-        if text not in CHOICES[name]:
-            raise ConfigError(f"choose one of {', '.join(CHOICES[name])}")
-        return text
-    if name == "units":
-        units = _as_units(text)
-        low, high = LIMITS["units"]
-        if not units or len(units) > LIMITS["layers"][1] or any(
-                not isinstance(u, int) or not low <= u <= high for u in units):
-            raise ConfigError(f"give 1 to {int(LIMITS['layers'][1])} whole numbers from {low} to {high}")
-        return units
-    low, high = LIMITS[name]
-    try:
-        number = float(text)
-    except ValueError:
-        raise ConfigError("not a number") from None
-    if not math.isfinite(number):
-        raise ConfigError(f"outside {low} to {high}")
-    if isinstance(low, int) and isinstance(high, int):
-        if number != int(number):
-            raise ConfigError("not a whole number")
-        number = int(number)
-    if not low <= number <= high:
-        raise ConfigError(f"outside {low} to {high}")
-    return number
+    setattr(owner, setting.name, value)
 
 
 def _settle(config: ExperimentConfig, notices: list[str], check_source: bool) -> None:
