@@ -7,10 +7,12 @@ imports it when a model is first built, so the first page appears at once.
 import streamlit as st
 
 from ui import frame, links, sidebar, view, widgets
+from ui.session import session
 
 st.set_page_config(page_title="LSTM Lab", page_icon="📈", layout="wide")
 frame.keep_keras_state()
 links.read()  # a shared link sets everything up on the session's first run
+session().file_finished()  # once per run, before the page: reading a result never files it
 view.apply()
 view.style()
 

@@ -4,17 +4,17 @@ import math
 
 import streamlit as st
 
-from lstm_core.config.settings import LIMITS
+from lstm_core.config.settings import LIMITS, DataMode
 from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES, CsvPreview
-from lstm_core.data.examples import EXAMPLES
+from lstm_core.data.examples import EXAMPLES, example_at
 from lstm_core.data.series import GENERATORS, Param
 from lstm_core.errors import DataError
-from ui import plots, state
+from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import plan, time_axis
-from ui.state import EXAMPLE, GENERATE, MODES, UPLOAD, Upload, bound, config, config_field
-from ui.widgets import next_step, show_problems
+from ui.session import Dataset, Upload, bound, config_field, session
+from ui.widgets import MODE_LABELS, next_step, show_problems
 
 PARAM_COLUMNS = 3
 # The upload's cleaning choices: label, SourceConfig field, options, how an option reads.
@@ -27,17 +27,6 @@ DAY_ORDER = ("Dates read as", "dayfirst", (None, True, False),
              {None: "(choose)", True: "day first", False: "month first"}.get)
 
 
-def switch_mode(chosen: str) -> None:
-    if chosen == GENERATE:
-        state.use_generator(config().source.generator)
-    elif chosen == EXAMPLE:
-        state.use_example(next(iter(EXAMPLES)))
-    elif state.upload() is not None:
-        state.use_upload(state.upload())
-    else:
-        st.session_state["data_mode"] = UPLOAD
-
-
 def _number_step(param: Param) -> float:
     """A tenth of the default's order of magnitude: 0.1 for 1.0, 1 for 50, 0.1 for 0."""
     magnitude = abs(float(param.default))
@@ -45,10 +34,10 @@ def _number_step(param: Param) -> float:
 
 
 def param_widget(generator: str, param: Param) -> None:
-    value = (GENERATORS[generator].defaults() | config().source.params)[param.name]
+    value = (GENERATORS[generator].defaults() | session().config.source.params)[param.name]
 
     def put(new: object) -> None:
-        config().source.params[param.name] = new
+        session().config.source.params[param.name] = new
 
     options = bound(f"param.{generator}.{param.name}", value, put)
     label = param.name.replace("_", " ")
@@ -65,10 +54,11 @@ def param_widget(generator: str, param: Param) -> None:
 
 
 def generate_section() -> None:
-    generator = config().source.generator
+    current = session()
+    generator = current.config.source.generator
     st.selectbox("Generator", list(GENERATORS), help=HELP["generator"],
                  format_func=lambda name: f"{name}: {GENERATORS[name].description}",
-                 **bound("generator", generator, state.use_generator))
+                 **bound("data.generator", generator, current.use_generator))
     columns = st.columns(PARAM_COLUMNS)
     for index, param in enumerate(GENERATORS[generator].params):
         with columns[index % PARAM_COLUMNS]:
@@ -76,10 +66,9 @@ def generate_section() -> None:
 
 
 def example_section() -> None:
-    current = next((name for name, e in EXAMPLES.items() if str(e.path) == config().source.csv_path),
-                   next(iter(EXAMPLES)))
+    current = example_at(session().config.source.csv_path) or next(iter(EXAMPLES))
     st.selectbox("Example", list(EXAMPLES), format_func=lambda name: EXAMPLES[name].title,
-                 help=HELP["example"], **bound("example", current, state.use_example))
+                 help=HELP["example"], **bound("data.example", current, session().use_example))
     example = EXAMPLES[current]
     st.caption(example.description)
     applied = ", ".join(f"{k} {v}" for k, v in example.settings.items())
@@ -88,18 +77,18 @@ def example_section() -> None:
 
 def take_upload() -> None:
     """The uploader's callback: keep the file and its suggested columns, or say why not."""
-    file = st.session_state["uploader"]
+    file, current = st.session_state["data.uploader"], session()
     if file is None:
-        state.drop_upload()
+        current.drop_upload()
         return
     try:
-        state.use_upload(Upload(file.name, file.getvalue()))
+        current.use_upload(Upload(file.name, file.getvalue()))
     except DataError as exc:
-        st.session_state["upload_error"] = str(exc)
+        current.data.upload_error.put(str(exc))
 
 
 def column_pickers(found: CsvPreview) -> None:
-    source = config().source
+    source = session().config.source
     left, middle, right = st.columns(3)
     with left:
         st.selectbox("Target column", found.numeric, help=HELP["target"],
@@ -125,16 +114,17 @@ def cleaning_options(found: CsvPreview) -> None:
 
 
 def upload_section() -> None:
-    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="uploader", on_change=take_upload,
+    st.file_uploader("CSV file", type=["csv", "txt", "tsv"], key="data.uploader", on_change=take_upload,
                      help=HELP["upload"])
-    error = st.session_state.pop("upload_error", None)
+    current = session()
+    error = current.data.upload_error.take()
     if error:
         show_problems([error])
-    upload = state.upload()
+    upload = current.data.upload
     if upload is None:
         st.info("Upload a CSV file with a header row to use your own data.")
         return
-    found = state.preview(upload)
+    found = current.preview(upload)
     st.text(f"Using {upload.name}: {found.rows:,} rows; " + "; ".join(found.notes))
     column_pickers(found)
     cleaning_options(found)
@@ -142,7 +132,7 @@ def upload_section() -> None:
         st.dataframe(found.head, hide_index=True)
 
 
-def split_section(data: state.Dataset) -> None:
+def split_section(data: Dataset) -> None:
     st.subheader("2. Split into training, validation and test")
     left, right = st.columns(2)
     low, high = LIMITS["val_share"]
@@ -153,18 +143,20 @@ def split_section(data: state.Dataset) -> None:
     with right:
         st.slider("Test share", low, high, step=0.05, format="percent", help=HELP["test_share"],
                   **config_field("test_share"))
-    show_problems(p for p in config().problems() if "share" in p)  # the sliders' own problems
-    split = plan(data.series, config())
+    config = session().config
+    show_problems(p for p in config.problems() if "share" in p)  # the sliders' own problems
+    split = plan(data.series, config)
     st.plotly_chart(plots.series_figure(time_axis(data.series), data.series.values, data.series.name,
                                         split))
 
 
-def show_dataset() -> state.Dataset | None:
-    data = state.dataset()
+def show_dataset() -> Dataset | None:
+    current = session()
+    data = current.dataset()
     if data is None:
-        waiting_for_upload = state.mode() == UPLOAD and state.upload() is None
+        waiting_for_upload = current.data.mode == DataMode.UPLOAD and current.data.upload is None
         if not waiting_for_upload:
-            show_problems([state.dataset_error() or "the series could not be loaded"])
+            show_problems([current.dataset_error() or "the series could not be loaded"])
         return None
     report = data.series.report
     if report is not None:
@@ -173,13 +165,17 @@ def show_dataset() -> state.Dataset | None:
     return data
 
 
+SECTIONS = {DataMode.GENERATE: generate_section, DataMode.EXAMPLE: example_section,
+            DataMode.UPLOAD: upload_section}
+
 require_entry()
 st.title("Data")
 st.caption("Step 1 of 4: choose the series the LSTM will learn, and how it is split.")
 st.subheader("1. Choose a series")
-st.segmented_control("Source", MODES, required=True, help=HELP["source"],
-                     **bound("data_mode_widget", state.mode(), switch_mode))
-{GENERATE: generate_section, EXAMPLE: example_section, UPLOAD: upload_section}[state.mode()]()
+mode = session().data.mode
+st.segmented_control("Source", list(DataMode), required=True, format_func=MODE_LABELS.get,
+                     help=HELP["source"], **bound("data.mode", mode, session().choose_mode))
+SECTIONS[mode]()
 dataset = show_dataset()
 if dataset is not None:
     split_section(dataset)

@@ -6,11 +6,11 @@ import streamlit as st
 from lstm_core.config.settings import LIMITS
 from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future
 from lstm_core.runs.experiment import ExperimentResult
-from ui import plots, state
+from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import forecast_table, future_axis, time_axis
-from ui.state import config_field
+from ui.session import config_field, session
 from ui.widgets import trained_result
 
 # A slider of 10,000 steps cannot be moved precisely; LIMITS allows such horizons from the CLI.
@@ -21,11 +21,8 @@ def forecast(result: ExperimentResult, horizon: int) -> np.ndarray:
     """The rollout for ``horizon`` steps, computed once per trained model and horizon."""
     if horizon == result.config.horizon:
         return result.forecast
-    cached = st.session_state.get("forecast")
-    if cached is None or cached[0] is not result or cached[1] != horizon:
-        cached = (result, horizon, forecast_future(result.net, result.data, horizon))
-        st.session_state["forecast"] = cached
-    return cached[2]
+    return session().forecasts.future.get(
+        horizon, lambda: forecast_future(result.net, result.data, horizon), of=result)
 
 
 BAND_PATHS = 100
@@ -33,13 +30,12 @@ BAND_PATHS = 100
 
 def band(result: ExperimentResult, horizon: int) -> ForecastBand:
     """The Monte-Carlo-dropout band, computed once per trained model and horizon."""
-    cached = st.session_state.get("forecast_band")
-    if cached is None or cached[0] is not result or cached[1] != horizon:
+
+    def compute() -> ForecastBand:
         with st.spinner(f"Running {BAND_PATHS} forecasts with dropout on..."):
-            computed = forecast_band(result.net, result.data, horizon, paths=BAND_PATHS,
-                                     seed=result.config.seed)
-        cached = st.session_state["forecast_band"] = (result, horizon, computed)
-    return cached[2]
+            return forecast_band(result.net, result.data, horizon, paths=BAND_PATHS, seed=result.config.seed)
+
+    return session().forecasts.band.get(horizon, compute, of=result)
 
 
 def band_choice(result: ExperimentResult, horizon: int) -> ForecastBand | None:
@@ -56,7 +52,7 @@ def future_section(result: ExperimentResult) -> None:
     low, high = LIMITS["horizon"]
     st.slider("Horizon (steps past the end)", int(low), min(int(high), SLIDER_MAX), help=HELP["horizon"],
               **config_field("horizon"))
-    horizon = state.config().horizon
+    horizon = session().config.horizon
     values = forecast(result, horizon)
     series = result.data.series
     spread = band_choice(result, horizon)

@@ -7,9 +7,10 @@ import streamlit as st
 from lstm_core.errors import LSTMLabError
 from lstm_core.runs.export import load_bundle, load_config
 from lstm_core.runs.history import Run
-from ui import plots, state
+from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
+from ui.session import session
 from ui.widgets import next_step, plain
 
 COMPARED_BY_DEFAULT = 3
@@ -24,7 +25,8 @@ def table(runs: list[Run]) -> None:
             "naive RMSE": st.column_config.NumberColumn(format="%.4g"),
         },
     )
-    st.caption(f"The latest {state.history().limit} runs of this session are kept; click a column's "
+    limit = session().training.history.limit
+    st.caption(f"The latest {limit} runs of this session are kept; click a column's "
                "header to sort by it. Runs are yours alone: nobody else on the server sees them.")
 
 
@@ -44,18 +46,17 @@ def compare(runs: list[Run]) -> None:
 
 
 def restore(runs: list[Run]) -> None:
+    current = session()
     numbers = [run.number for run in runs]
     with st.container(horizontal=True, vertical_alignment="bottom"):
         number = st.selectbox("Run", list(reversed(numbers)), format_func=lambda n: f"run {n}",
                               key="history.restore_pick", help=HELP["history_restore"])
-        if st.button("Restore this run", icon=":material/restore:", key="history.restore",
-                     disabled=state.job().running):
-            state.restore(state.history().get(number))
-            st.session_state["history_restored"] = number
-    restored = st.session_state.pop("history_restored", None)
-    if restored is not None:
-        run = state.history().get(restored)
-        st.success(f"Run {restored} is current again: its settings are back in every widget, and the "
+        pressed = st.button("Restore this run", icon=":material/restore:", key="history.restore",
+                            disabled=current.training.job.running)
+    if pressed:
+        run = current.training.history.get(number)
+        current.restore(run)
+        st.success(f"Run {number} is current again: its settings are back in every widget, and the "
                    f"Results, Forecast and How the LSTM works pages show it (data: {plain(run.label)}).",
                    icon=":material/restore:")
         next_step("results", "See its results")
@@ -68,24 +69,20 @@ def import_file() -> None:
     if upload is None:
         return
     content = upload.getvalue()
-    digest = hashlib.sha256(content).hexdigest()
-    if st.session_state.get("history_imported") != digest:  # once per file, not on every rerun
-        st.session_state["history_imported"] = digest
-        st.session_state["history_import_outcome"] = read_import(upload.name, content)
-    kind, message = st.session_state["history_import_outcome"]
+    digest = hashlib.sha256(content).hexdigest()  # read once per file, not on every rerun
+    kind, message = session().history_import.get(digest, lambda: read_import(upload.name, content))
     (st.success if kind == "ok" else st.error)(plain(message), icon=":material/upload_file:")
 
 
 def read_import(name: str, content: bytes) -> tuple[str, str]:
     try:
         if name.lower().endswith(".json"):
-            state.use_config(load_config(content))
+            session().use_config(load_config(content))
             return "ok", f"Settings imported from {name}: they are in every widget now; train to use them."
         restored = load_bundle(content).result()
     except LSTMLabError as exc:
         return "error", f"{name} was not imported: {exc}."
-    state.adopt(restored)
-    run = state.history().add(restored, f"imported from {name}", restored.training.fit_seconds)
+    run = session().import_run(restored, f"imported from {name}")
     return "ok", (f"Run imported from {name} as run {run.number}: its results, forecast and settings "
                   "are current, recomputed from its weights.")
 
@@ -95,7 +92,7 @@ st.title("Run history")
 st.caption("Every training of this session, with its settings, errors and loss curves: compare "
            "what you tried and bring any run back.")
 import_file()
-runs = list(state.history())
+runs = list(session().training.history)
 if not runs:
     st.info("No finished training yet: train a model and it appears here.", icon=":material/info:")
     next_step("model", "Go to Model & training")

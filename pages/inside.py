@@ -5,11 +5,12 @@ import streamlit as st
 from lstm_core.infer.numpy_lstm import GateTrace
 from lstm_core.infer.param_count import lstm_layer_params
 from lstm_core.runs.experiment import ExperimentResult
-from ui import gate_plots, state
+from ui import gate_plots
 from ui.frame import require_entry
 from ui.gate_plots import GATES, QUANTITIES
 from ui.help import HELP, LSTM_STEP
 from ui.plan import time_axis
+from ui.session import session
 from ui.widgets import trained_result
 
 
@@ -112,7 +113,7 @@ def parameter_counts(result: ExperimentResult) -> None:
 
 
 def page(result: ExperimentResult) -> None:
-    if state.stale():
+    if session().stale():
         st.info("This model comes from an earlier setup: the data or a setting has changed since.",
                 icon=":material/history:")
     data, net = result.data, result.net

@@ -5,11 +5,11 @@ import streamlit as st
 from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
 from lstm_core.infer.param_count import count_params
 from lstm_core.jobs.job import FAILED, IDLE
-from ui import plots, state, view
+from ui import plots, view
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import Plan, plan
-from ui.state import bound, config, config_field
+from ui.session import Dataset, bound, config_field, prewarm, session
 from ui.widgets import capitalized, duration, live, next_step, plain, sentence, show_problems
 
 
@@ -20,12 +20,12 @@ def whole(name: str) -> dict:
 
 
 def set_layers(count: int) -> None:
-    units = config().units
-    config().units = (units + [units[-1]] * count)[:count]
+    config = session().config
+    config.units = (config.units + [config.units[-1]] * count)[:count]
 
 
 def set_units(layer: int, value: int) -> None:
-    config().units[layer] = value
+    session().config.units[layer] = value
 
 
 def network_settings() -> None:
@@ -33,9 +33,9 @@ def network_settings() -> None:
     st.number_input("Window (steps)", help=HELP["window"], **whole("window"), **config_field("window"))
     low, high = LIMITS["layers"]
     st.slider("LSTM layers", int(low), int(high), help=HELP["layers"],
-              **bound("config.layers", len(config().units), set_layers))
-    columns = st.columns(len(config().units))
-    for layer, (column, units) in enumerate(zip(columns, config().units, strict=True)):
+              **bound("config.layers", len(session().config.units), set_layers))
+    columns = st.columns(len(session().config.units))
+    for layer, (column, units) in enumerate(zip(columns, session().config.units, strict=True)):
         with column:
             st.number_input(f"Units, layer {layer + 1}", help=HELP["units"], **whole("units"),
                             **bound(f"config.units.{layer}", units, lambda v, k=layer: set_units(k, v)))
@@ -69,15 +69,15 @@ def preprocessing_settings() -> None:
                     **whole("season_length"), **config_field("season_length"))
 
 
-def live_figures(data: state.Dataset, layout: Plan) -> None:
+def live_figures(data: Dataset, layout: Plan) -> None:
     n_features = 1 + len(data.series.feature_names)
     cards = st.columns(4)
-    cards[0].metric("Parameters", f"{count_params(config().units, n_features):,}",
+    cards[0].metric("Parameters", f"{count_params(session().config.units, n_features):,}",
                     help="Trainable weights of the LSTM layers and the Dense head.")
     cards[1].metric("Training windows", f"{layout.train_windows:,}")
     cards[2].metric("Validation windows", f"{layout.val_windows:,}")
     cards[3].metric("Test windows", f"{layout.test_windows:,}")
-    window = config().window
+    window = session().config.window
     if layout.problem is None and window < len(data.series):
         values = data.series.values
         st.plotly_chart(plots.window_figure(values[:window], values[window]))
@@ -85,26 +85,24 @@ def live_figures(data: state.Dataset, layout: Plan) -> None:
                    f"transformed ({layout.transform}) and scaled, and slides it one step at a time.")
 
 
-def press_train(data: state.Dataset) -> None:
-    """Train's callback: it runs before the page, so the page already shows the training."""
-    st.session_state["train_refusal"] = state.start_training(data)
-
-
-def train_controls(data: state.Dataset, problems: list[str]) -> None:
+def train_controls(data: Dataset, problems: list[str]) -> None:
+    current = session()
     with st.container(horizontal=True, vertical_alignment="center"):
+        # Callbacks run before the page, so the page already shows the training (or its end).
         st.button("Train", type="primary", icon=":material/play_arrow:", disabled=bool(problems),
-                  on_click=press_train, args=(data,))
-        st.button("Stop", icon=":material/stop:", disabled=not state.job().running,
-                  on_click=lambda: state.job().stop())
+                  on_click=current.start_training, args=(data,))
+        st.button("Stop", icon=":material/stop:", disabled=not current.training.job.running,
+                  on_click=current.stop_training)
         st.caption("Training runs in the background: you may switch pages meanwhile. "
                    "Stop keeps the model as trained so far.")
-    refusal = st.session_state.pop("train_refusal", None)
+    refusal = current.training.refusal.take()
     if refusal:
         st.warning(plain(sentence(refusal)), icon=":material/block:")
 
 
 def training_panel() -> None:
-    snap, result = state.snapshot(), state.result()
+    current = session()
+    snap, result = current.training.job.snapshot(), current.result()
     if snap.state == IDLE:
         st.caption("Press Train to fit the model. The loss curves will grow here, epoch by epoch.")
         return
@@ -127,17 +125,19 @@ def training_panel() -> None:
                    f"**{result.evaluation.test_metrics.rmse:.4g}**, in {duration(snap.elapsed)}.",
                    icon=":material/check_circle:")
     if snap.epochs:
-        log_scale = st.toggle("Logarithmic loss axis", value=True, key="log_scale", help=HELP["log_scale"])
+        log_scale = st.toggle("Logarithmic loss axis", value=True, key="model.log_scale",
+                              help=HELP["log_scale"])
         st.plotly_chart(plots.loss_figure(snap.epochs, log_scale, snap.best_epoch))
     if result is not None and not snap.running:
         next_step("results", "See the results")
         next_step("forecast", "See the forecast")
 
 
-def page(data: state.Dataset) -> None:
-    state.prewarm()
-    layout = plan(data.series, config())
-    problems = config().problems() + ([layout.problem] if layout.problem else [])
+def page(data: Dataset) -> None:
+    prewarm()
+    config = session().config
+    layout = plan(data.series, config)
+    problems = config.problems() + ([layout.problem] if layout.problem else [])
     train_controls(data, problems)
     show_problems(problems)
     live(training_panel)
@@ -157,7 +157,7 @@ require_entry()
 st.title("Model & training")
 st.caption("Step 2 of 4: every knob says what it does; the defaults train a good model on the "
            "default series in well under a minute.")
-dataset = state.dataset()
+dataset = session().dataset()
 if dataset is None:
     st.info("Choose a usable series on the Data page first.")
     next_step("data", "Go to the Data page")

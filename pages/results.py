@@ -9,10 +9,11 @@ import streamlit as st
 from lstm_core.eval.evaluation import Metrics
 from lstm_core.runs import export
 from lstm_core.runs.experiment import ExperimentResult
-from ui import plots, state
+from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import plan, time_axis
+from ui.session import session
 from ui.widgets import duration, next_step, sentence, trained_result
 
 METRICS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE"), ("smape", "sMAPE"), ("mase", "MASE"))
@@ -108,7 +109,7 @@ def charts(result: ExperimentResult) -> None:
 
 
 def page(result: ExperimentResult) -> None:
-    if state.stale():
+    if session().stale():
         st.info("These results come from an earlier setup: the data or a setting has changed "
                 "since. Train again to update them.", icon=":material/history:")
     verdict(result)

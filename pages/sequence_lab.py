@@ -1,96 +1,57 @@
 """Sequence lab: the running-sum task, many-to-one against many-to-many, and carrying the state."""
 
-from dataclasses import dataclass
 from functools import partial
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from lstm_core.data.sum_task import KINDS, MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError
 from lstm_core.infer.numpy_lstm import NumpyLSTM
-from lstm_core.jobs.job import FAILED, IDLE, JobBusyError
-from lstm_core.runs.sequence_lab import LabModel, train_lab_model
-from ui import gate_plots, state
+from lstm_core.jobs.job import FAILED, IDLE
+from lstm_core.runs.sequence_lab import LabModel
+from ui import gate_plots
 from ui.frame import require_entry
 from ui.help import HELP
-from ui.state import bound
+from ui.session import Kept, bound, prewarm, session
 from ui.widgets import capitalized, duration, live, plain, sentence, show_problems
 
 KIND_LABELS = {"many_to_one": "many-to-one", "many_to_many": "many-to-many"}
-# (setting, label, lowest, highest, step, default)
+# (setting, label, lowest, highest, step); the defaults are LabSettings'.
 WHOLE_SETTINGS = (
-    ("length", "Training length L", 2, 100, 1, 20),
-    ("units", "Units", 1, 64, 1, 16),
-    ("epochs", "Epochs", 1, 300, 1, 30),
-    ("samples", "Training sequences", 100, 20_000, 100, 2000),
+    ("length", "Training length L", 2, 100, 1),
+    ("units", "Units", 1, 64, 1),
+    ("epochs", "Epochs", 1, 300, 1),
+    ("samples", "Training sequences", 100, 20_000, 100),
 )
 SHOWN_LENGTHS = (1, 5, 10, 20, 30, 40)
 
 
-@dataclass
-class Kept:
-    """The state after the first sequence, and the model that made it."""
-
-    net: NumpyLSTM
-    text: str
-    total: float  # the model's running total after it
-    true_total: int
-    states: list[tuple[np.ndarray, np.ndarray]]
-
-
-def settings() -> dict:
-    defaults = {"kind": MANY_TO_MANY} | {name: default for name, *_, default in WHOLE_SETTINGS}
-    return st.session_state.setdefault("lab_settings", defaults)
-
-
-def models() -> dict[str, LabModel]:
-    """The last trained model of each kind; a finished training is filed here under its kind,
-    and becomes the model that the carrying-state box runs."""
-    kept = st.session_state.setdefault("lab_models", {})
-    finished = state.sequence_job().result
-    if finished is not None and kept.get(finished.kind) is not finished:
-        kept[finished.kind] = finished
-        st.session_state["lab.model"] = finished.kind
-    return kept
-
-
 def setting_widgets() -> None:
-    chosen = settings()
+    chosen = session().lab.settings
     st.radio("Kind", KINDS, format_func=KIND_LABELS.get, horizontal=True, help=HELP["lab_kind"],
-             **bound("lab.kind", chosen["kind"], partial(chosen.__setitem__, "kind")))
-    for column, (name, label, low, high, step, _) in zip(st.columns(len(WHOLE_SETTINGS)), WHOLE_SETTINGS,
-                                                         strict=True):
+             **bound("lab.kind", chosen.kind, partial(setattr, chosen, "kind")))
+    for column, (name, label, low, high, step) in zip(st.columns(len(WHOLE_SETTINGS)), WHOLE_SETTINGS,
+                                                      strict=True):
         column.number_input(label, low, high, step=step, help=HELP[f"lab_{name}"],
-                            **bound(f"lab.{name}", chosen[name], partial(chosen.__setitem__, name)))
-
-
-def press_train() -> None:
-    chosen = settings()
-    work = partial(train_lab_model, chosen["kind"], chosen["length"], chosen["units"], chosen["epochs"],
-                   chosen["samples"])
-    try:
-        state.sequence_job().start_work(work, chosen["epochs"])
-    except JobBusyError as exc:
-        st.session_state["lab_refusal"] = str(exc)
+                            **bound(f"lab.{name}", getattr(chosen, name), partial(setattr, chosen, name)))
 
 
 def train_controls() -> None:
-    job = state.sequence_job()
+    lab = session().lab
     with st.container(horizontal=True, vertical_alignment="center"):
-        st.button("Train", type="primary", icon=":material/play_arrow:", on_click=press_train,
+        st.button("Train", type="primary", icon=":material/play_arrow:", on_click=lab.train,
                   key="lab.train")
-        st.button("Stop", icon=":material/stop:", disabled=not job.running, on_click=job.stop,
+        st.button("Stop", icon=":material/stop:", disabled=not lab.job.running, on_click=lab.job.stop,
                   key="lab.stop")
         st.caption("Small trainings: seconds each. Train one kind, then the other, to compare them.")
-    refusal = st.session_state.pop("lab_refusal", None)
+    refusal = lab.refusal.take()
     if refusal:
         st.warning(plain(sentence(refusal)), icon=":material/block:")
 
 
 def training_panel() -> None:
-    job = state.sequence_job()
+    job = session().lab.job
     snap = job.snapshot()
     if snap.state == IDLE:
         st.caption("Press Train: the loss curve will grow here, epoch by epoch.")
@@ -135,15 +96,7 @@ def error_by_length(trained: dict[str, LabModel]) -> None:
 
 def keep_first(net: NumpyLSTM) -> None:
     """The button's callback: run the first sequence and keep its final (h, c)."""
-    text = st.session_state["lab.first"]
-    try:
-        bits = parse_bits(text)
-    except ConfigError as exc:
-        st.session_state["lab_kept"], st.session_state["lab_first_error"] = None, str(exc)
-        return
-    outputs, states = net.run(bits)
-    st.session_state["lab_kept"] = Kept(net, text, float(outputs[0, -1]), int(bits.sum()), states)
-    st.session_state["lab_first_error"] = None
+    session().lab.keep_first(net, st.session_state["lab.first"])
 
 
 def continuation(kept: Kept) -> None:
@@ -169,20 +122,18 @@ def carrying_state(trained: dict[str, LabModel]) -> None:
     if not trained:
         st.info("Train a model above first.", icon=":material/info:")
         return
+    lab = session().lab
     kinds = sorted(trained, key=lambda kind: kind != MANY_TO_MANY)  # many-to-many first: it counts
-    kind = st.radio("Model", kinds, format_func=KIND_LABELS.get, horizontal=True, key="lab.model",
-                    help=HELP["lab_model"])
+    kind = st.radio("Model", kinds, format_func=KIND_LABELS.get, horizontal=True, help=HELP["lab_model"],
+                    **bound("lab.model", lab.shown, partial(setattr, lab, "shown")))
     net = trained[kind].net
     left, right = st.columns(2)
     with left:
         st.text_input("First sequence", "1,1,1", key="lab.first", help=HELP["lab_first"])
         st.button("Run it and keep (h, c)", on_click=keep_first, args=(net,), key="lab.keep")
-        error = st.session_state.get("lab_first_error")
-        if error:
-            show_problems([error])
-        kept: Kept | None = st.session_state.get("lab_kept")
-        if kept is not None and kept.net is not net:
-            kept = None  # kept with another model
+        if lab.first_error:
+            show_problems([lab.first_error])
+        kept = lab.kept_by(net)
         if kept is not None:
             st.text(f"After {kept.text} the model's running total is {kept.total:.2f}.\n"
                     f"Kept: h and c, {len(kept.states[0][0][0])} numbers each.")
@@ -193,13 +144,13 @@ def carrying_state(trained: dict[str, LabModel]) -> None:
 
 
 require_entry()
-state.prewarm()
+prewarm()
 st.title("Sequence lab")
 st.caption("The running-sum task: the inputs are random 0/1 sequences, the target is their sum. What "
            "return_sequences changes, and what carrying the state means.")
 setting_widgets()
 train_controls()
-live(training_panel, state.sequence_job())
-trained_models = models()
+live(training_panel, session().lab.job)
+trained_models = session().lab.models
 error_by_length(trained_models)
 carrying_state(trained_models)

@@ -16,23 +16,25 @@ from contextlib import contextmanager
 import streamlit as st
 from streamlit.runtime.scriptrunner import script_runner
 
+from .session import session
+
 ENTRY = "app.py"
-_INSIDE = "inside_entry"
 
 
 @contextmanager
 def entry() -> Iterator[None]:
     """Mark the run as going through app.py while the page runs inside it."""
-    st.session_state[_INSIDE] = True
+    current = session()
+    current.in_entry = True
     try:
         yield
     finally:
-        st.session_state.pop(_INSIDE, None)
+        current.in_entry = False
 
 
 def require_entry() -> None:
     """Called first by every page: outside app.py, switch to it (and so to the navigation)."""
-    if not st.session_state.get(_INSIDE):
+    if not session().in_entry:
         st.switch_page(ENTRY)
 
 

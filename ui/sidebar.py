@@ -6,7 +6,8 @@ import streamlit as st
 
 from lstm_core.jobs.job import FAILED
 
-from . import links, state, view
+from . import links, view
+from .session import session
 from .widgets import duration, live, plain, sentence, shown_live
 
 
@@ -27,7 +28,7 @@ def render() -> None:
 
 
 def _dataset() -> None:
-    data = state.dataset()
+    data = session().dataset()
     if data is None:
         st.caption("no usable series yet: see the Data page")
         return
@@ -35,7 +36,8 @@ def _dataset() -> None:
 
 
 def _model(on_page: bool = False) -> None:
-    snap, result = state.snapshot(), state.result()
+    current = session()
+    snap, result = current.training.job.snapshot(), current.result()
     if snap.running and on_page:
         st.markdown("**Training**")
         st.caption("Its progress shows on this page.")
@@ -52,6 +54,6 @@ def _model(on_page: bool = False) -> None:
     else:
         st.markdown(f"**Trained**: test RMSE **{result.evaluation.test_metrics.rmse:.4g}**")
         st.caption(sentence(result.training.message) + f" Fit in {duration(result.training.fit_seconds)}.")
-        if state.stale():
+        if current.stale():
             st.badge("results are stale", icon=":material/history:", color="orange")
             st.caption("The data or a setting changed since this training: train again to update.")

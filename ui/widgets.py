@@ -7,17 +7,20 @@ from collections.abc import Callable, Iterable
 
 import streamlit as st
 
+from lstm_core.config.settings import DataMode
 from lstm_core.jobs.job import JobSnapshot, TrainingJob
 
-from . import state, view
+from . import view
+from .session import session
 
 # How often a panel that shows a running training redraws itself.
 POLL_SECONDS = 1.0
 # While a training waits in the queue only its place changes: its panel redraws less often, so
 # a full server's queue costs the server and the waiting people's browsers little.
 QUEUED_POLL_SECONDS = 3.0
-# The trainings (by id) that a panel on this run's page redraws as they run.
-_SHOWN_LIVE = "live.shown"
+
+# The data modes as the Data page names them.
+MODE_LABELS = {DataMode.GENERATE: "Generate", DataMode.EXAMPLE: "Example", DataMode.UPLOAD: "Upload CSV"}
 
 PAGES = {
     "data": "pages/data.py",
@@ -66,13 +69,14 @@ def poll_seconds(snap: JobSnapshot) -> float | None:
 
 def new_page_run() -> None:
     """Called by app.py before each page: no panel on the new run's page shows anything live yet."""
-    st.session_state[_SHOWN_LIVE] = set()
+    session().live_jobs = set()
 
 
 def shown_live(job: TrainingJob | None = None) -> bool:
     """Whether a panel on this run's page already redraws ``job`` (the session's main one) as it
     runs: the sidebar then states it without redrawing it a second time."""
-    return id(job or state.job()) in st.session_state.get(_SHOWN_LIVE, set())
+    current = session()
+    return id(job or current.training.job) in current.live_jobs
 
 
 def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
@@ -83,10 +87,13 @@ def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
     and when it ends, the whole app reruns once, so every panel (the sidebar, the buttons)
     shows the new state, the polling takes its new pace, and at the end it stops.
     """
-    watched = job or state.job()
+    current = session()
+    watched = job or current.training.job
     every = poll_seconds(watched.snapshot())
+    if every is None and current.unfiled():
+        every = POLL_SECONDS  # it ended after this run filed the finished trainings: rerun to file it
     if every is not None:
-        st.session_state.setdefault(_SHOWN_LIVE, set()).add(id(watched))
+        current.live_jobs.add(id(watched))
 
     @st.fragment(run_every=every)
     def panel() -> None:
@@ -113,9 +120,9 @@ def trained_result(what: str):
 
     ``what`` names what the page will show, e.g. "its results" or "the forecast".
     """
-    trained = state.result()
+    trained = session().result()
     if trained is None:
-        if state.job().running:
+        if session().training.job.running:
             st.info(f"A training is running: {what} will appear here when it ends.",
                     icon=":material/hourglass_top:")
         else:

@@ -12,6 +12,7 @@ from tests.app.test_pages import (
     app,  # noqa: F401  (the fixture)
     healthy,
     open_page,
+    session_of,
     sidebar_text,
     tiny_model,
     train_button,
@@ -62,9 +63,9 @@ def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F
     app.selectbox(key="history.restore_pick").set_value(1).run()
     app.button(key="history.restore").click().run()
     healthy(app)
-    assert app.session_state["config"].seed == 1
+    assert session_of(app).config.seed == 1
     assert any("Run 1 is current again" in s.value for s in app.success)
-    assert app.session_state["result"].evaluation.test_metrics.rmse == first_rmse
+    assert session_of(app).result().evaluation.test_metrics.rmse == first_rmse
     assert f"test RMSE **{first_rmse:.4g}**" in sidebar_text(app) and "stale" not in sidebar_text(app)
     open_page(app, "model")
     assert app.number_input(key="config.seed").value == 1
@@ -79,15 +80,15 @@ def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> 
     healthy(open_page(app, "results"))
     labels = [b.label for b in app.get("download_button")]
     assert "Download the run (zip: weights, data, script)" in labels
-    first = app.session_state["result"]
+    first = session_of(app).result()
     other = fresh_app(monkeypatch, {})
     open_page(other, "history")
     other.get("file_uploader")[0].upload("run.zip", bundle(first), "application/zip").run()
     healthy(other)
     assert any("Run imported from run.zip as run 1" in unescaped(s.value) for s in other.success)
-    imported = other.session_state["result"]
+    imported = session_of(other).result()
     assert np.array_equal(imported.evaluation.test_predictions, first.evaluation.test_predictions)
-    assert other.session_state["config"] == first.config
+    assert session_of(other).config == first.config
     assert list(other.dataframe[0].value["run"]) == [1]
 
 
@@ -96,4 +97,4 @@ def test_a_malformed_import_is_refused_with_a_message(app: AppTest) -> None:  # 
     app.get("file_uploader")[0].upload("run.zip", b"not a zip at all", "application/zip").run()
     assert not app.exception
     assert any("run.zip was not imported: this file is not a zip" in unescaped(e.value) for e in app.error)
-    assert app.session_state.get("result") is None
+    assert session_of(app).result() is None

@@ -17,6 +17,7 @@ from tests.app.test_pages import (
     healthy,
     messages,
     open_page,
+    session_of,
     tiny_model,
     train_button,
     wait_for_training,
@@ -59,7 +60,7 @@ def train_lab(at: AppTest, kind: str) -> None:
     for key, value in (("lab.length", LAB_LENGTH), ("lab.units", 6), ("lab.epochs", 3), ("lab.samples", 300)):
         at.number_input(key=key).set_value(value).run()
     at.button(key="lab.train").click().run()
-    job = at.session_state["sequence_job"]
+    job = session_of(at).lab.job
     deadline = time.monotonic() + TRAINING_TIMEOUT
     while job.running:
         assert time.monotonic() < deadline, "the lab training did not end"
@@ -71,10 +72,7 @@ def train_lab(at: AppTest, kind: str) -> None:
 @pytest.fixture
 def lab(app: AppTest):  # noqa: F811
     open_page(app, "sequence_lab")
-    yield app
-    if "sequence_job" in app.session_state:
-        app.session_state["sequence_job"].stop()
-        app.session_state["sequence_job"].join(TRAINING_TIMEOUT)
+    return app  # the app fixture stops both jobs
 
 
 def test_sequence_lab_compares_both_kinds_and_carries_the_state(lab: AppTest) -> None:
@@ -85,7 +83,7 @@ def test_sequence_lab_compares_both_kinds_and_carries_the_state(lab: AppTest) ->
     assert "many-to-one at L = 5: trained all 3 epochs" in lab.success[0].value
     train_lab(lab, "many_to_many")
     healthy(lab)
-    assert set(lab.session_state["lab_models"]) == {"many_to_one", "many_to_many"}
+    assert set(session_of(lab).lab.models) == {"many_to_one", "many_to_many"}
     assert len(lab.get("plotly_chart")) == 2  # the loss curve, and the error by length of both
     table = lab.dataframe[0].value
     assert list(table["MSE of the sum"]) == ["many-to-one (L = 5)", "many-to-many (L = 5)"]

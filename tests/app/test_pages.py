@@ -10,16 +10,19 @@ import re
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 import streamlit.testing.v1.app_test as app_test
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
+from lstm_core.config.settings import DataMode
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
+from ui.session import SESSION_KEY, Memo, Session
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "app.py")
@@ -53,10 +56,20 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
     at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
     yield at.run()
-    job = at.session_state.get("job")
-    if job is not None:
-        job.stop()
-        job.join(TRAINING_TIMEOUT)
+    if SESSION_KEY in at.session_state:
+        for job in (session_of(at).training.job, session_of(at).lab.job):
+            job.stop()
+            job.join(TRAINING_TIMEOUT)
+
+
+def session_of(at: AppTest) -> Session:
+    """The app's one session object, as the pages see it."""
+    return at.session_state[SESSION_KEY]
+
+
+def computed(memo: Memo, key: Hashable, of: object) -> Any:
+    """What the page has worked out for ``key`` (and ``of``); failing if it has not."""
+    return memo.get(key, lambda: pytest.fail(f"nothing worked out for {key!r}"), of=of)
 
 
 def unescaped(markdown: str) -> str:
@@ -100,7 +113,7 @@ def stop_button(at: AppTest):
 def wait_for_training(at: AppTest) -> AppTest:
     """Rerun the page, as its polling fragment does, until the training has ended."""
     deadline = time.monotonic() + TRAINING_TIMEOUT
-    while at.session_state["job"].running:
+    while session_of(at).training.job.running:
         assert time.monotonic() < deadline, "the training did not end"
         time.sleep(0.2)
         at.run()
@@ -138,7 +151,7 @@ def test_every_page_opens_cleanly_before_any_training(app: AppTest) -> None:
 
 @pytest.mark.parametrize("generator", list(GENERATORS))
 def test_each_generator_shows_its_parameters_and_a_preview(app: AppTest, generator: str) -> None:
-    app.selectbox(key="generator").set_value(generator).run()
+    app.selectbox(key="data.generator").set_value(generator).run()
     healthy(app)
     keys = {w.key for w in app.main.get("number_input")} | {w.key for w in app.selectbox}
     keys |= {w.key for w in app.text_input}
@@ -150,12 +163,12 @@ def test_each_generator_shows_its_parameters_and_a_preview(app: AppTest, generat
 def test_a_generator_parameter_changes_the_series(app: AppTest) -> None:
     app.number_input(key="param.sine.length").set_value(300).run()
     healthy(app)
-    assert app.session_state["config"].source.params["length"] == 300
+    assert session_of(app).config.source.params["length"] == 300
     assert "300 samples" in sidebar_text(app)
 
 
 def test_bad_generator_text_is_explained_not_raised(app: AppTest) -> None:
-    app.selectbox(key="generator").set_value("multi_sine").run()
+    app.selectbox(key="data.generator").set_value("multi_sine").run()
     app.text_input(key="param.multi_sine.periods").set_value("50, ten").run()
     assert not app.exception
     assert any("Periods must be numbers" in m for m in messages(app))
@@ -165,17 +178,17 @@ def test_bad_generator_text_is_explained_not_raised(app: AppTest) -> None:
 def test_split_sliders_reach_the_config_and_are_checked(app: AppTest) -> None:
     app.slider(key="config.test_share").set_value(0.3).run()
     healthy(app)
-    assert app.session_state["config"].test_share == 0.3
+    assert session_of(app).config.test_share == 0.3
     app.slider(key="config.val_share").set_value(0.5).run()
     assert any("under 20%" in m for m in messages(app))
 
 
 def test_an_example_brings_its_data_and_its_settings(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Example").run()
+    app.button_group(key="data.mode").set_value(DataMode.EXAMPLE).run()
     example = next(iter(EXAMPLES.values()))
-    app.selectbox(key="example").set_value(example.name).run()
+    app.selectbox(key="data.example").set_value(example.name).run()
     healthy(app)
-    config = app.session_state["config"]
+    config = session_of(app).config
     assert config.window == example.settings["window"]
     assert config.source.target == example.target
     assert example.title in sidebar_text(app)
@@ -183,16 +196,16 @@ def test_an_example_brings_its_data_and_its_settings(app: AppTest) -> None:
 
 
 def test_upload_a_csv_and_choose_target_and_features(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
+    app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
     assert [i.value for i in app.info] == ["Upload a CSV file with a header row to use your own data."]
-    app.file_uploader(key="uploader").upload("shop.csv", CSV, "text/csv").run()
+    app.file_uploader(key="data.uploader").upload("shop.csv", CSV, "text/csv").run()
     healthy(app)
-    source = app.session_state["config"].source
+    source = session_of(app).config.source
     assert (source.target, source.date_col) == ("sales", "day")
     assert "shop.csv" in sidebar_text(app)
     app.multiselect(key="config.source.features").set_value(["temperature"]).run()
     healthy(app)
-    series = app.session_state["dataset"].series
+    series = session_of(app).dataset().series
     assert series.feature_names == ["temperature"]
     assert len(series) == 62 and series.timestamps.is_monotonic_increasing
     assert "sales" in app.code[0].value  # the load report, as plain text
@@ -201,21 +214,21 @@ def test_upload_a_csv_and_choose_target_and_features(app: AppTest) -> None:
 
 
 def test_ambiguous_dates_ask_for_the_day_and_month_order(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
+    app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
     dates = b"date,visitors\n" + b"".join(
         f"{d:02d}/{m:02d}/2024,{d + m}\n".encode() for m in range(1, 13) for d in range(1, 13))
-    app.file_uploader(key="uploader").upload("visits.csv", dates, "text/csv").run()
+    app.file_uploader(key="data.uploader").upload("visits.csv", dates, "text/csv").run()
     assert any("could be dd/mm/yyyy or mm/dd/yyyy" in m for m in messages(app))
     app.selectbox(key="config.source.dayfirst").set_value(True).run()
     healthy(app)
-    assert len(app.session_state["dataset"].series) == 144
+    assert len(session_of(app).dataset().series) == 144
 
 
 def test_user_strings_are_never_rendered_as_markdown(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
+    app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
     evil = b"when,[click](http://evil.example) **now**\n" + b"".join(
         f"2024-01-{d:02d},{d}\n".encode() for d in range(1, 29))
-    app.file_uploader(key="uploader").upload("<b>evil</b>.csv", evil, "text/csv").run()
+    app.file_uploader(key="data.uploader").upload("<b>evil</b>.csv", evil, "text/csv").run()
     assert not app.exception
     markdown = [m.value for m in app.markdown] + [e.value for e in app.error] + [c.value for c in app.caption]
     assert not any("](http" in text or "<b>" in text for text in markdown)
@@ -223,11 +236,11 @@ def test_user_strings_are_never_rendered_as_markdown(app: AppTest) -> None:
 
 
 def test_a_file_that_is_not_a_csv_is_refused_with_a_message(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
-    app.file_uploader(key="uploader").upload("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv").run()
+    app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
+    app.file_uploader(key="data.uploader").upload("image.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv").run()
     assert not app.exception
     assert len(app.error) == 1
-    assert "upload" not in app.session_state
+    assert session_of(app).data.upload is None
 
 
 def test_model_page_shows_live_figures_as_the_knobs_move(app: AppTest) -> None:
@@ -238,7 +251,7 @@ def test_model_page_shows_live_figures_as_the_knobs_move(app: AppTest) -> None:
                        "Test windows": "200"}
     app.slider(key="config.layers").set_value(2).run()
     healthy(app)
-    assert app.session_state["config"].units == [32, 32]
+    assert session_of(app).config.units == [32, 32]
     assert app.metric[0].value == "12,705"
     app.number_input(key="config.window").set_value(900).run()
     assert any("too long for the training part" in m for m in messages(app))
@@ -269,7 +282,7 @@ def test_generate_train_results_forecast(app: AppTest) -> None:
     assert len(app.get("plotly_chart")) == 3
     app.slider(key="config.horizon").set_value(40).run()
     healthy(app)
-    assert len(app.session_state["forecast"][2]) == 40
+    assert len(computed(session_of(app).forecasts.future, 40, session_of(app).result())) == 40
     assert "stale" not in sidebar_text(app)  # the horizon needs no new training
 
     open_page(app, "model")
@@ -282,7 +295,7 @@ def test_generate_train_results_forecast(app: AppTest) -> None:
 def test_a_second_train_is_refused_and_stop_keeps_the_model(app: AppTest) -> None:
     tiny_model(app, epochs=500)
     train_button(app).click().run()
-    job = app.session_state["job"]
+    job = session_of(app).training.job
     assert not stop_button(app).disabled  # at once, in the run that started the training
     train_button(app).click().run()
     assert any("A training is already running" in m for m in messages(app))
@@ -290,10 +303,10 @@ def test_a_second_train_is_refused_and_stop_keeps_the_model(app: AppTest) -> Non
         time.sleep(0.05)
     open_page(app, "results")  # switching pages leaves the training alone
     assert any("training is running" in i.value for i in app.info)
-    assert app.session_state["job"] is job and job.running
+    assert session_of(app).training.job is job and job.running
     open_page(app, "model")
     app.number_input(key="config.window").set_value(6).run()  # nor does moving a knob
-    assert app.session_state["job"] is job and job.running and job.config.window == 5
+    assert session_of(app).training.job is job and job.running and job.config.window == 5
     stop_button(app).click().run()
     wait_for_training(app)
     healthy(app)
@@ -314,8 +327,8 @@ def test_a_failed_training_shows_its_message(app: AppTest) -> None:
 
 
 def test_an_example_with_dates_trains_and_forecasts_on_its_calendar(app: AppTest) -> None:
-    app.button_group(key="data_mode_widget").set_value("Example").run()
-    app.selectbox(key="example").set_value("airline_passengers").run()
+    app.button_group(key="data.mode").set_value(DataMode.EXAMPLE).run()
+    app.selectbox(key="data.example").set_value("airline_passengers").run()
     open_page(app, "model")
     app.number_input(key="config.epochs").set_value(2).run()
     train_button(app).click().run()
@@ -332,8 +345,8 @@ def test_a_model_with_dropout_gets_an_uncertainty_band(app: AppTest) -> None:
     train_button(app).click().run()
     wait_for_training(app)
     healthy(open_page(app, "forecast"))
-    band = app.session_state["forecast_band"][2]
-    assert band.paths == 100 and len(band.median) == app.session_state["config"].horizon
+    band = computed(session_of(app).forecasts.band, session_of(app).config.horizon, session_of(app).result())
+    assert band.paths == 100 and len(band.median) == session_of(app).config.horizon
     assert (band.upper_95 - band.lower_95 > 0).all()
     spec = app.get("plotly_chart")[0].proto.spec
     assert "95% of dropout rollouts" in spec and "80% of dropout rollouts" in spec

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lstm_core.config.settings import LIMITS, ExperimentConfig
+from lstm_core.config.settings import LIMITS, DataMode, ExperimentConfig
 from lstm_core.data.csv.load import LoadOptions, load_csv
 from lstm_core.errors import LSTMLabError
 from tests.app.test_pages import (
@@ -20,6 +20,7 @@ from tests.app.test_pages import (
     healthy,
     messages,
     open_page,
+    session_of,
     sidebar_text,
     tiny_model,
     train_button,
@@ -45,13 +46,13 @@ def rendered_texts(at: AppTest) -> list[str]:
 
 
 def test_hostile_column_and_file_names_are_never_rendered(app: AppTest) -> None:  # noqa: F811
-    app.button_group(key="data_mode_widget").set_value("Upload CSV").run()
-    app.file_uploader(key="uploader").upload(SCRIPT_NAME, HOSTILE_CSV, "text/csv").run()
+    app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
+    app.file_uploader(key="data.uploader").upload(SCRIPT_NAME, HOSTILE_CSV, "text/csv").run()
     healthy(app)
     app.selectbox(key="config.source.target").set_value(IMG).run()
     app.multiselect(key="config.source.features").set_value([BOLD]).run()
     healthy(app)
-    assert app.session_state["dataset"].series.feature_names == [BOLD]
+    assert session_of(app).dataset().series.feature_names == [BOLD]
     assert IMG in app.selectbox(key="config.source.target").options
     assert SCRIPT_NAME in sidebar_text(app)  # shown, as plain text
     open_page(app, "model")
@@ -79,7 +80,7 @@ def test_a_diverging_training_stops_with_a_message_and_the_app_goes_on(app: AppT
     train_button(app).click().run()
     wait_for_training(app)
     healthy(app)
-    assert app.session_state["result"] is not None
+    assert session_of(app).result() is not None
 
 
 def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None:
@@ -90,22 +91,25 @@ def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None
     for session in (one, two):
         open_page(session, "model")
         train_button(session).click().run()
-    assert one.session_state["job"].running or two.session_state["job"].running  # at once
+    assert session_of(one).training.job.running or session_of(two).training.job.running  # at once
     deadline = time.monotonic() + TRAINING_TIMEOUT
-    while one.session_state["job"].running or two.session_state["job"].running:
+    while session_of(one).training.job.running or session_of(two).training.job.running:
         assert time.monotonic() < deadline
         time.sleep(0.2)
     for session in (one, two):
         session.run()
         healthy(session)
-    first, second = one.session_state["result"], two.session_state["result"]
+    first, second = session_of(one).result(), session_of(two).result()
     assert (first.config.window, len(first.data.series)) == (5, 200)
     assert (second.config.window, len(second.data.series)) == (6, 250)
     assert first.evaluation.test_metrics.rmse != second.evaluation.test_metrics.rmse
     for mine, theirs in ((one, two), (two, one)):
-        for key in ("job", "config", "dataset", "result", "history"):
-            assert mine.session_state[key] is not theirs.session_state[key], key
-        assert [run.number for run in mine.session_state["history"]] == [1]
+        assert session_of(mine) is not session_of(theirs)
+        for part in ("training", "config", "data"):
+            assert getattr(session_of(mine), part) is not getattr(session_of(theirs), part), part
+        assert session_of(mine).training.job is not session_of(theirs).training.job
+        assert session_of(mine).dataset() is not session_of(theirs).dataset()
+        assert [run.number for run in session_of(mine).training.history] == [1]
 
 
 def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypatch) -> None:
@@ -113,17 +117,17 @@ def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypa
     itself every QUEUED_POLL_SECONDS meanwhile, and trains once the slot is free."""
     from lstm_core.jobs.pool import TrainingPool
     from tests.core.jobs.test_pool import started, wait_until
-    from ui import state, widgets
+    from ui import session, widgets
 
     pool = TrainingPool(max_workers=1, preload=False)
-    monkeypatch.setattr(state, "shared_pool", lambda: pool)
+    monkeypatch.setattr(session, "shared_pool", lambda: pool)
     try:
         other = started(pool)
         at = fresh_app(monkeypatch, {"g.length": "200", "window": "5", "units": "4", "epochs": "500",
                                      "patience": "0"})
         open_page(at, "model")
         train_button(at).click().run()
-        job = at.session_state["job"]
+        job = session_of(at).training.job
         snap = job.snapshot()
         assert (snap.running, snap.queue_position) == (True, 1)
         assert widgets.poll_seconds(snap) == widgets.QUEUED_POLL_SECONDS > widgets.POLL_SECONDS

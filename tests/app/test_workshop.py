@@ -16,6 +16,7 @@ from tests.app.test_pages import (
     app,  # noqa: F401  (the fixture)
     healthy,
     open_page,
+    session_of,
     train_button,
     unescaped,
     wait_for_training,
@@ -68,7 +69,7 @@ def test_a_link_sets_up_the_session_and_follows_the_widgets(monkeypatch) -> None
     at = fresh_app(monkeypatch, {"window": "25", "units": "100,50", "seed": "7", "g.period": "100",
                                  "presenter": "1"})
     healthy(at)
-    config = at.session_state["config"]
+    config = session_of(at).config
     assert (config.window, config.units, config.seed) == (25, [100, 50], 7)
     assert config.source.params == {"period": 100.0}
     assert at.session_state["view.presenter"] is True
@@ -85,23 +86,23 @@ def test_a_bad_link_opens_the_app_with_notices_not_an_error(monkeypatch) -> None
     notices = [unescaped(i.value) for i in at.info]
     assert any("window '-4'" in n for n in notices) and any("'../../etc/passwd'" in n for n in notices)
     assert all("](http" not in i.value for i in at.info)  # shown literally, never as a link
-    config = at.session_state["config"]
+    config = session_of(at).config
     assert config.window == ExperimentConfig().window and config.source.csv_path is None
     at.run()
     assert not at.info  # said once
 
 
 def test_a_preset_is_one_click_and_its_link_reproduces_it(app: AppTest, monkeypatch) -> None:  # noqa: F811
-    app.selectbox(key="preset_widget").set_value("stacked_dropout").run()
+    app.selectbox(key="sidebar.preset").set_value("stacked_dropout").run()
     healthy(app)
-    assert app.session_state["config"] == PRESETS["stacked_dropout"].config
+    assert session_of(app).config == PRESETS["stacked_dropout"].config
     assert any(PRESETS["stacked_dropout"].why == c.value for c in app.sidebar.caption)
     link = dict(app.query_params)
     assert link["preset"] == "stacked_dropout"
     shared = fresh_app(monkeypatch, link)
     healthy(shared)
-    assert shared.session_state["config"] == PRESETS["stacked_dropout"].config
-    assert shared.selectbox(key="preset_widget").value == "stacked_dropout"
+    assert session_of(shared).config == PRESETS["stacked_dropout"].config
+    assert shared.selectbox(key="sidebar.preset").value == "stacked_dropout"
     assert "preset=stacked_dropout" in shared.sidebar.code[0].value
 
 
@@ -113,5 +114,5 @@ def test_the_same_link_trains_to_the_same_numbers(monkeypatch) -> None:
         open_page(at, "model")
         train_button(at).click().run()
         wait_for_training(at)
-        rmses.append(at.session_state["result"].evaluation.test_metrics.rmse)
+        rmses.append(session_of(at).result().evaluation.test_metrics.rmse)
     assert rmses[0] == rmses[1]
