@@ -8,8 +8,7 @@ from streamlit.testing.v1 import AppTest
 from lstm_core import ExperimentConfig, generate
 from lstm_core.runs.experiment import run_experiment
 from lstm_core.runs.history import RunHistory
-from tests.app.test_pages import (
-    app,  # noqa: F401  (the fixture)
+from tests.app.driving import (
     healthy,
     open_page,
     session_of,
@@ -50,7 +49,7 @@ def train(at: AppTest, seed: int) -> None:
     wait_for_training(at)
 
 
-def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F811
+def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:
     tiny_model(app)
     train(app, 1)
     train(app, 2)
@@ -71,9 +70,8 @@ def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:  # noqa: F
     assert app.number_input(key="config.seed").value == 1
 
 
-def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> None:  # noqa: F811
+def test_an_exported_run_imports_in_a_new_session(app: AppTest, fresh_app) -> None:
     from lstm_core.runs.export import bundle
-    from tests.app.test_workshop import fresh_app
 
     tiny_model(app)
     train(app, 5)
@@ -81,7 +79,7 @@ def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> 
     labels = [b.label for b in app.get("download_button")]
     assert "Download the run (zip: weights, data, script)" in labels
     first = session_of(app).result()
-    other = fresh_app(monkeypatch, {})
+    other = fresh_app({})
     open_page(other, "history")
     other.get("file_uploader")[0].upload("run.zip", bundle(first), "application/zip").run()
     healthy(other)
@@ -92,7 +90,7 @@ def test_an_exported_run_imports_in_a_new_session(app: AppTest, monkeypatch) -> 
     assert list(other.dataframe[0].value["run"]) == [1]
 
 
-def test_a_malformed_import_is_refused_with_a_message(app: AppTest) -> None:  # noqa: F811
+def test_a_malformed_import_is_refused_with_a_message(app: AppTest) -> None:
     open_page(app, "history")
     app.get("file_uploader")[0].upload("run.zip", b"not a zip at all", "application/zip").run()
     assert not app.exception

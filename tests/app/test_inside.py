@@ -6,14 +6,10 @@ model; the sum task at L = 5 on 300 sequences for the lab.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_pages import (
-    TRAINING_TIMEOUT,
-    app,  # noqa: F401  (the fixture)
+from tests.app.driving import (
     healthy,
     messages,
     open_page,
@@ -26,7 +22,7 @@ from tests.app.test_pages import (
 LAB_LENGTH = 5
 
 
-def test_how_it_works_explains_the_step_before_any_training(app: AppTest) -> None:  # noqa: F811
+def test_how_it_works_explains_the_step_before_any_training(app: AppTest) -> None:
     healthy(open_page(app, "inside"))
     assert app.title[0].value == "How the LSTM works"
     assert len(app.latex) == 6  # the six equations of one step
@@ -34,7 +30,7 @@ def test_how_it_works_explains_the_step_before_any_training(app: AppTest) -> Non
     assert len(app.get("plotly_chart")) == 1  # the sigmoid and the tanh
 
 
-def test_how_it_works_shows_the_gates_of_the_trained_model(app: AppTest) -> None:  # noqa: F811
+def test_how_it_works_shows_the_gates_of_the_trained_model(app: AppTest) -> None:
     tiny_model(app)
     app.slider(key="config.layers").set_value(2).run()
     train_button(app).click().run()
@@ -60,17 +56,11 @@ def train_lab(at: AppTest, kind: str) -> None:
     for key, value in (("lab.length", LAB_LENGTH), ("lab.units", 6), ("lab.epochs", 3), ("lab.samples", 300)):
         at.number_input(key=key).set_value(value).run()
     at.button(key="lab.train").click().run()
-    job = session_of(at).lab.job
-    deadline = time.monotonic() + TRAINING_TIMEOUT
-    while job.running:
-        assert time.monotonic() < deadline, "the lab training did not end"
-        time.sleep(0.2)
-        at.run()
-    at.run()
+    wait_for_training(at, session_of(at).lab.job)
 
 
 @pytest.fixture
-def lab(app: AppTest):  # noqa: F811
+def lab(app: AppTest):
     open_page(app, "sequence_lab")
     return app  # the app fixture stops both jobs
 

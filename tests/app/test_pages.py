@@ -6,28 +6,32 @@ second or two once TensorFlow is loaded.
 
 from __future__ import annotations
 
-import re
 import subprocess
 import sys
-import time
-from collections.abc import Hashable, Iterator
-from pathlib import Path
-from typing import Any
 
 import pytest
-import streamlit.testing.v1.app_test as app_test
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config.settings import DataMode
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
-from ui.session import SESSION_KEY, Memo, Session
-
-ROOT = Path(__file__).resolve().parents[2]
-APP = str(ROOT / "app.py")
-RUN_TIMEOUT = 30
-TRAINING_TIMEOUT = 120
+from tests.app.driving import (
+    APP,
+    ROOT,
+    RUN_TIMEOUT,
+    TRAINING_TIMEOUT,
+    computed,
+    healthy,
+    messages,
+    open_page,
+    session_of,
+    sidebar_text,
+    stop_button,
+    tiny_model,
+    train_button,
+    wait_for_training,
+)
+from tests.waiting import wait_until
 
 CSV = b"""day,sales,temperature,note
 2024-01-03,12,3.5,a
@@ -35,94 +39,6 @@ CSV = b"""day,sales,temperature,note
 2024-01-02,11,2.5,c
 """ + b"".join(f"2024-02-{d:02d},{10 + d % 7},{d / 3:.1f},x\n".encode() for d in range(1, 29)) + b"".join(
     f"2024-03-{d:02d},{12 + d % 5},{d / 4:.1f},y\n".encode() for d in range(1, 32))
-
-
-class NavigationOnly(PagesManager):
-    """AppTest's pages manager, minus Streamlit's old multipage mode.
-
-    AppTest forgets between runs that app.py calls ``st.navigation``; with a folder named
-    ``pages/`` beside app.py it then runs the page alone instead of app.py around it. The
-    server remembers, so this makes AppTest run every page inside app.py as the server does
-    (ui/frame.py covers the server's own first run).
-    """
-
-    def __init__(self, *args, **kwargs) -> None:
-        PagesManager.uses_pages_directory = False
-        super().__init__(*args, **kwargs)
-
-
-@pytest.fixture
-def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
-    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
-    yield at.run()
-    if SESSION_KEY in at.session_state:
-        for job in (session_of(at).training.job, session_of(at).lab.job):
-            job.stop()
-            job.join(TRAINING_TIMEOUT)
-
-
-def session_of(at: AppTest) -> Session:
-    """The app's one session object, as the pages see it."""
-    return at.session_state[SESSION_KEY]
-
-
-def computed(memo: Memo, key: Hashable, of: object) -> Any:
-    """What the page has worked out for ``key`` (and ``of``); failing if it has not."""
-    return memo.get(key, lambda: pytest.fail(f"nothing worked out for {key!r}"), of=of)
-
-
-def unescaped(markdown: str) -> str:
-    """The text a Markdown body shows, for bodies escaped by ui.widgets.plain."""
-    return re.sub(r"\\(.)", r"\1", markdown)
-
-
-def messages(at: AppTest) -> list[str]:
-    """Every error and warning box on the page, as the person reads it."""
-    return [unescaped(box.value) for box in [*at.error, *at.warning]]
-
-
-def healthy(at: AppTest) -> AppTest:
-    assert not at.exception, [e.value for e in at.exception]
-    assert messages(at) == []
-    return at
-
-
-def open_page(at: AppTest, name: str) -> AppTest:
-    return at.switch_page(f"pages/{name}.py").run()
-
-
-def tiny_model(at: AppTest, epochs: int = 2) -> None:
-    """A 200-sample sine and a model that trains in a second: window 5, 4 units."""
-    open_page(at, "data")
-    at.number_input(key="param.sine.length").set_value(200).run()
-    open_page(at, "model")
-    at.number_input(key="config.window").set_value(5).run()
-    at.number_input(key="config.units.0").set_value(4).run()
-    at.number_input(key="config.epochs").set_value(epochs).run()
-
-
-def train_button(at: AppTest):
-    return next(b for b in at.button if b.label == "Train")
-
-
-def stop_button(at: AppTest):
-    return next(b for b in at.button if b.label == "Stop")
-
-
-def wait_for_training(at: AppTest) -> AppTest:
-    """Rerun the page, as its polling fragment does, until the training has ended."""
-    deadline = time.monotonic() + TRAINING_TIMEOUT
-    while session_of(at).training.job.running:
-        assert time.monotonic() < deadline, "the training did not end"
-        time.sleep(0.2)
-        at.run()
-    return at.run()
-
-
-def sidebar_text(at: AppTest) -> str:
-    parts = [t.value for t in at.sidebar.text] + [m.value for m in at.sidebar.markdown]
-    return "\n".join(parts + [c.value for c in at.sidebar.caption])
 
 
 def test_the_first_page_renders_without_importing_tensorflow() -> None:
@@ -299,8 +215,7 @@ def test_a_second_train_is_refused_and_stop_keeps_the_model(app: AppTest) -> Non
     assert not stop_button(app).disabled  # at once, in the run that started the training
     train_button(app).click().run()
     assert any("A training is already running" in m for m in messages(app))
-    while job.snapshot().epoch < 1:
-        time.sleep(0.05)
+    wait_until(lambda: job.snapshot().epoch >= 1, TRAINING_TIMEOUT, message="no epoch ended")
     open_page(app, "results")  # switching pages leaves the training alone
     assert any("training is running" in i.value for i in app.info)
     assert session_of(app).training.job is job and job.running

@@ -4,7 +4,6 @@ diverging training ends with a message, sessions never share anything, every kno
 from __future__ import annotations
 
 import re
-import time
 import tomllib
 from pathlib import Path
 
@@ -14,9 +13,8 @@ from streamlit.testing.v1 import AppTest
 from lstm_core.config.settings import LIMITS, DataMode, ExperimentConfig
 from lstm_core.data.csv.load import LoadOptions, load_csv
 from lstm_core.errors import LSTMLabError
-from tests.app.test_pages import (
+from tests.app.driving import (
     TRAINING_TIMEOUT,
-    app,  # noqa: F401  (the fixture)
     healthy,
     messages,
     open_page,
@@ -26,7 +24,7 @@ from tests.app.test_pages import (
     train_button,
     wait_for_training,
 )
-from tests.app.test_workshop import fresh_app
+from tests.waiting import wait_until
 
 ROOT = Path(__file__).resolve().parents[2]
 IMG = "<img src=x onerror=alert(1)>"
@@ -45,7 +43,7 @@ def rendered_texts(at: AppTest) -> list[str]:
     return [str(element.value) for kind in kinds for element in at.get(kind)]
 
 
-def test_hostile_column_and_file_names_are_never_rendered(app: AppTest) -> None:  # noqa: F811
+def test_hostile_column_and_file_names_are_never_rendered(app: AppTest) -> None:
     app.button_group(key="data.mode").set_value(DataMode.UPLOAD).run()
     app.file_uploader(key="data.uploader").upload(SCRIPT_NAME, HOSTILE_CSV, "text/csv").run()
     healthy(app)
@@ -67,7 +65,7 @@ def test_hostile_column_and_file_names_are_never_rendered(app: AppTest) -> None:
         assert leaks == [], (page, leaks)
 
 
-def test_a_diverging_training_stops_with_a_message_and_the_app_goes_on(app: AppTest) -> None:  # noqa: F811
+def test_a_diverging_training_stops_with_a_message_and_the_app_goes_on(app: AppTest) -> None:
     tiny_model(app)
     app.number_input(key="config.learning_rate").set_value(10.0).run()
     train_button(app).click().run()
@@ -83,19 +81,17 @@ def test_a_diverging_training_stops_with_a_message_and_the_app_goes_on(app: AppT
     assert session_of(app).result() is not None
 
 
-def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None:
-    one = fresh_app(monkeypatch, {"g.length": "200", "g.period": "20", "window": "5", "units": "4",
+def test_two_sessions_training_at_once_never_see_each_other(fresh_app) -> None:
+    one = fresh_app({"g.length": "200", "g.period": "20", "window": "5", "units": "4",
                                   "epochs": "3", "patience": "0", "seed": "1"})
-    two = fresh_app(monkeypatch, {"g.length": "250", "g.period": "30", "window": "6", "units": "5",
+    two = fresh_app({"g.length": "250", "g.period": "30", "window": "6", "units": "5",
                                   "epochs": "3", "patience": "0", "seed": "2"})
     for session in (one, two):
         open_page(session, "model")
         train_button(session).click().run()
     assert session_of(one).training.job.running or session_of(two).training.job.running  # at once
-    deadline = time.monotonic() + TRAINING_TIMEOUT
-    while session_of(one).training.job.running or session_of(two).training.job.running:
-        assert time.monotonic() < deadline
-        time.sleep(0.2)
+    wait_until(lambda: not (session_of(one).training.job.running or session_of(two).training.job.running),
+               TRAINING_TIMEOUT, interval=0.2, message="the two trainings did not end")
     for session in (one, two):
         session.run()
         healthy(session)
@@ -112,7 +108,7 @@ def test_two_sessions_training_at_once_never_see_each_other(monkeypatch) -> None
         assert [run.number for run in session_of(mine).training.history] == [1]
 
 
-def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypatch) -> None:
+def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypatch, fresh_app) -> None:
     """One training slot, held by someone else: the page shows the place in the queue, redraws
     itself every QUEUED_POLL_SECONDS meanwhile, and trains once the slot is free."""
     from lstm_core.jobs.pool import TrainingPool
@@ -123,7 +119,7 @@ def test_a_training_beyond_the_limit_waits_on_its_page_and_polls_slower(monkeypa
     monkeypatch.setattr(session, "shared_pool", lambda: pool)
     try:
         other = started(pool)
-        at = fresh_app(monkeypatch, {"g.length": "200", "window": "5", "units": "4", "epochs": "500",
+        at = fresh_app({"g.length": "200", "window": "5", "units": "4", "epochs": "500",
                                      "patience": "0"})
         open_page(at, "model")
         train_button(at).click().run()
@@ -158,7 +154,7 @@ def test_nothing_personal_sits_in_a_cache_shared_by_all_sessions() -> None:
     assert shared_caches == []
 
 
-def test_every_knob_on_the_model_page_is_bounded_like_lstm_core(app: AppTest) -> None:  # noqa: F811
+def test_every_knob_on_the_model_page_is_bounded_like_lstm_core(app: AppTest) -> None:
     open_page(app, "model")
     bounded = {w.key.removeprefix("config."): w for kind in ("number_input", "slider")
                for w in app.get(kind) if w.key and w.key.startswith("config.")}

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.test_pages import (
+from tests.app.driving import (
     TRAINING_TIMEOUT,
-    app,  # noqa: F401  (the fixture)
     healthy,
     open_page,
     session_of,
@@ -32,7 +31,7 @@ def loose_keys(at: AppTest) -> set[str]:
     return {key for key in at.session_state if key != SESSION_KEY and not key.startswith(WIDGET_NAMESPACES)}
 
 
-def test_a_whole_session_keeps_one_session_key_beside_namespaced_widget_keys(app: AppTest) -> None:  # noqa: F811
+def test_a_whole_session_keeps_one_session_key_beside_namespaced_widget_keys(app: AppTest) -> None:
     tiny_model(app)
     for seed in (1, 2):
         app.number_input(key="config.seed").set_value(seed).run()
@@ -49,7 +48,7 @@ def test_a_whole_session_keeps_one_session_key_beside_namespaced_widget_keys(app
     assert set(app.session_state) == ON_THE_HISTORY_PAGE
 
 
-def test_reading_the_result_files_nothing_and_a_script_run_files_it_once(app: AppTest) -> None:  # noqa: F811
+def test_reading_the_result_files_nothing_and_a_script_run_files_it_once(app: AppTest) -> None:
     tiny_model(app)
     train_button(app).click().run()
     current = session_of(app)

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import json
 
-import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
 from lstm_core.config.presets import PRESETS
 from lstm_core.config.settings import ExperimentConfig
-from tests.app.test_pages import (
-    APP,
-    RUN_TIMEOUT,
-    NavigationOnly,
-    app,  # noqa: F401  (the fixture)
+from tests.app.driving import (
     healthy,
     open_page,
     session_of,
@@ -27,7 +22,7 @@ def chart_layout(at: AppTest, index: int = 0) -> dict:
     return json.loads(at.get("plotly_chart")[index].proto.spec)["layout"]
 
 
-def test_presenter_mode_enlarges_text_and_charts(app: AppTest) -> None:  # noqa: F811
+def test_presenter_mode_enlarges_text_and_charts(app: AppTest) -> None:
     healthy(app)
     normal = chart_layout(app)
     assert not any("font-size" in h.proto.body for h in app.get("html"))
@@ -40,7 +35,7 @@ def test_presenter_mode_enlarges_text_and_charts(app: AppTest) -> None:  # noqa:
     assert chart_layout(app)["height"] == normal["height"]
 
 
-def test_advanced_controls_can_be_hidden(app: AppTest) -> None:  # noqa: F811
+def test_advanced_controls_can_be_hidden(app: AppTest) -> None:
     advanced = {"config.dropout", "config.batch_size", "config.learning_rate", "config.patience",
                 "config.seed", "config.transform", "config.scaler", "config.season_length"}
     essential = {"config.window", "config.layers", "config.units.0", "config.epochs"}
@@ -57,16 +52,8 @@ def test_advanced_controls_can_be_hidden(app: AppTest) -> None:  # noqa: F811
     assert keys(app) >= advanced
 
 
-def fresh_app(monkeypatch, params: dict[str, str]) -> AppTest:
-    monkeypatch.setattr(app_test, "PagesManager", NavigationOnly)
-    at = AppTest.from_file(APP, default_timeout=RUN_TIMEOUT)
-    for key, value in params.items():
-        at.query_params[key] = value
-    return at.run()
-
-
-def test_a_link_sets_up_the_session_and_follows_the_widgets(monkeypatch) -> None:
-    at = fresh_app(monkeypatch, {"window": "25", "units": "100,50", "seed": "7", "g.period": "100",
+def test_a_link_sets_up_the_session_and_follows_the_widgets(fresh_app) -> None:
+    at = fresh_app({"window": "25", "units": "100,50", "seed": "7", "g.period": "100",
                                  "presenter": "1"})
     healthy(at)
     config = session_of(at).config
@@ -79,8 +66,8 @@ def test_a_link_sets_up_the_session_and_follows_the_widgets(monkeypatch) -> None
     assert at.query_params["presenter"] == "1"
 
 
-def test_a_bad_link_opens_the_app_with_notices_not_an_error(monkeypatch) -> None:
-    at = fresh_app(monkeypatch, {"window": "-4", "units": "**bold** [x](http://x)",
+def test_a_bad_link_opens_the_app_with_notices_not_an_error(fresh_app) -> None:
+    at = fresh_app({"window": "-4", "units": "**bold** [x](http://x)",
                                  "example": "../../etc/passwd", "data": "example"})
     assert not at.exception and not at.error
     notices = [unescaped(i.value) for i in at.info]
@@ -92,25 +79,25 @@ def test_a_bad_link_opens_the_app_with_notices_not_an_error(monkeypatch) -> None
     assert not at.info  # said once
 
 
-def test_a_preset_is_one_click_and_its_link_reproduces_it(app: AppTest, monkeypatch) -> None:  # noqa: F811
+def test_a_preset_is_one_click_and_its_link_reproduces_it(app: AppTest, fresh_app) -> None:
     app.selectbox(key="sidebar.preset").set_value("stacked_dropout").run()
     healthy(app)
     assert session_of(app).config == PRESETS["stacked_dropout"].config
     assert any(PRESETS["stacked_dropout"].why == c.value for c in app.sidebar.caption)
     link = dict(app.query_params)
     assert link["preset"] == "stacked_dropout"
-    shared = fresh_app(monkeypatch, link)
+    shared = fresh_app(link)
     healthy(shared)
     assert session_of(shared).config == PRESETS["stacked_dropout"].config
     assert shared.selectbox(key="sidebar.preset").value == "stacked_dropout"
     assert "preset=stacked_dropout" in shared.sidebar.code[0].value
 
 
-def test_the_same_link_trains_to_the_same_numbers(monkeypatch) -> None:
+def test_the_same_link_trains_to_the_same_numbers(fresh_app) -> None:
     link = {"g.length": "200", "window": "5", "units": "4", "epochs": "2", "patience": "0", "seed": "11"}
     rmses = []
     for _ in range(2):
-        at = fresh_app(monkeypatch, link)
+        at = fresh_app(link)
         open_page(at, "model")
         train_button(at).click().run()
         wait_for_training(at)
