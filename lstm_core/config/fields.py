@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 from lstm_core.config.checks import checked_choice, checked_number
-from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES
+from lstm_core.data.csv.load import DECIMAL_RULES, DUPLICATE_RULES, MISSING_RULES
 from lstm_core.errors import ConfigError
 
 TRANSFORMS = ("auto", "none", "diff", "log")
@@ -178,6 +178,11 @@ SETTINGS: tuple[Setting, ...] = (
             "month/day (--monthfirst); default: ask when the data do not tell",
             "Dates such as 03/04/2021 read either way here: say whether the day or the month comes "
             "first.", link=None, source=True),
+    Setting("decimal", Kind.CHOICE, "decimal mark of the CSV numbers: auto (the cells tell; a tie goes "
+            "to comma in a semicolon-separated file), point or comma",
+            "How to read numbers such as 15,136: point reads 15136 (the comma groups thousands), "
+            "comma reads 15.136. auto decides from the cells, and the load report says why.",
+            choices=DECIMAL_RULES, source=True),
     Setting("max_mb", Kind.NUMBER, "largest CSV file read, in MB", low=0.001, link=None, metavar="MB",
             source=True),
     Setting("max_rows", Kind.WHOLE, "most CSV rows read", low=1, link=None, source=True),

@@ -47,6 +47,7 @@ class SourceConfig:
     missing: str = "interpolate"
     resample: str | None = None
     dayfirst: bool | None = None
+    decimal: str = "auto"
     max_mb: float = MAX_BYTES / MB
     max_rows: int = MAX_ROWS
 

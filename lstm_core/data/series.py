@@ -17,6 +17,12 @@ import pandas as pd
 from lstm_core.config.checks import checked_choice, checked_number
 from lstm_core.errors import ConfigError, DataError
 
+# The largest magnitude a series may hold. Errors are squared and summed: with values up to 1e100,
+# (2e100)² summed over a million points is 4e206, far below float64's limit of 1.8e308, so
+# errors stay finite even for predictions that overshoot the data by many orders of magnitude
+# (at 1e150 the sum would be 4e306, a factor 45 from overflowing); no real data come near 1e100.
+MAX_MAGNITUDE = 1e100
+
 
 @dataclass
 class Series:
@@ -46,6 +52,13 @@ class Series:
                 raise DataError("feature columns and values differ in length")
             if not np.all(np.isfinite(self.features.to_numpy(dtype=np.float64))):
                 raise DataError("the feature columns hold missing or infinite values")
+        for name, column in [(self.name, self.values), *self._feature_columns()]:
+            _refuse_huge(name, column)
+
+    def _feature_columns(self) -> list[tuple[str, np.ndarray]]:
+        if self.features is None:
+            return []
+        return [(str(name), column.to_numpy(dtype=np.float64)) for name, column in self.features.items()]
 
     def __len__(self) -> int:
         return len(self.values)
@@ -59,6 +72,14 @@ class Series:
         if self.features is None:
             return self.values[:, None]
         return np.column_stack([self.values, self.features.to_numpy(dtype=np.float64)])
+
+
+def _refuse_huge(name: str, values: np.ndarray) -> None:
+    """Refuse values too large to square (see :data:`MAX_MAGNITUDE`)."""
+    peak = values[np.argmax(np.abs(values))]
+    if abs(peak) > MAX_MAGNITUDE:
+        raise DataError(f"the values of '{name}' reach {peak:.3g}, too large to compute errors with: "
+                        "rescale the column (divide it by a power of ten) before loading it")
 
 
 @dataclass(frozen=True)
@@ -164,6 +185,9 @@ def _number_list(text: str, name: str) -> np.ndarray:
 def _multi_sine(length, periods, amplitudes, noise, noise_level, data_seed):
     p = _number_list(periods, "periods")
     a = _number_list(amplitudes, "amplitudes")
+    if np.any(np.abs(a) > _AMPLITUDE.maximum):
+        raise ConfigError(f"every amplitude must be between {-_AMPLITUDE.maximum:g} and "
+                          f"{_AMPLITUDE.maximum:g}, got {amplitudes!r}")
     if len(p) != len(a):
         raise ConfigError(f"periods has {len(p)} values but amplitudes has {len(a)}: give one each")
     if np.any(p < 2):

@@ -38,7 +38,7 @@ class TrainingFailedError(LSTMLabError):
 def load_series(source: SourceConfig) -> Series:
     if source.kind == "csv":
         options = LoadOptions(duplicates=source.duplicates, missing=source.missing,
-                              resample=source.resample, dayfirst=source.dayfirst,
+                              resample=source.resample, dayfirst=source.dayfirst, decimal=source.decimal,
                               max_bytes=round(source.max_mb * MB), max_rows=source.max_rows)
         return load_csv(source.csv_path, target=source.target, date_col=source.date_col,
                         features=source.features, options=options)
@@ -79,8 +79,7 @@ class ExperimentResult:
             "train_rmse": ev.train_metrics.rmse,
             "test_metrics": ev.test_metrics.to_dict(),
             "train_metrics": ev.train_metrics.to_dict(),
-            "baselines": {name: b.metrics.to_dict() | {"test_rmse": b.metrics.rmse}
-                          for name, b in ev.baselines.items()},
+            "baselines": {name: b.to_dict() for name, b in ev.baselines.items()},
             "season_length": ev.season_length,
             "verdict": ev.verdict(),
             "notes": ev.notes(),
@@ -137,18 +136,19 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
     net = NumpyLSTM.from_weights(weights, config.dropout)
     return assemble(config, data, weights, training,
                     keras_check=keras_difference(net, data.X_test[0]) if len(data.X_test) else None,
-                    threads=intra_op_threads())
+                    threads=intra_op_threads(), classical=True)
 
 
 def assemble(config: ExperimentConfig, data: WindowedData, weights: list[np.ndarray],
              training: TrainingResult, keras_check: float | None = None,
-             threads: int | None = None) -> ExperimentResult:
+             threads: int | None = None, classical: bool = False) -> ExperimentResult:
     """Everything a trained model gives, from its weights alone: the one-step predictions and
     their errors next to the baselines', and the forecasts. NumPy only, no TensorFlow: an
-    imported run is rebuilt this way too."""
+    imported run is rebuilt this way too. ``classical`` adds the classical yardsticks
+    (statsforecast: pass it only in a worker process)."""
     net = NumpyLSTM.from_weights(weights, config.dropout)
     evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
-                          config.season_length)
+                          config.season_length, classical=classical)
     return ExperimentResult(
         config=config, data=data, weights=weights, training=training, evaluation=evaluation,
         forecast=forecast_future(net, data, config.horizon), test_rollout=rollout_test(net, data),

@@ -13,7 +13,7 @@ import pytest
 from lstm_core.cli import build_parser, config_from_args, main
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.runs.experiment import load_series
-from tests.core.data.csv_corpus import write_corpus
+from tests.core.data.csv_corpus import EITHER_WAY, write_corpus
 
 ROOT = Path(__file__).resolve().parents[2]
 TINY = ["--epochs", "1", "--units", "2", "--window", "3", "--horizon", "3", "--quiet"]
@@ -41,7 +41,10 @@ def config_of(*args: str) -> ExperimentConfig:
         ("binary.csv", [], "the file holds binary data, not CSV text"),
         ("workbook.csv", [], "the file is a ZIP archive (an Excel .xlsx workbook is one)"),
         ("no_numeric.csv", [], "the file has no numeric column to forecast"),
-        ("ragged.csv", [], "the rows do not line up: only 2 of 6 lines have 2 field(s)"),
+        ("ragged.csv", [], "the rows do not line up: the header has 2 fields but line 3 has 4"),
+        ("huge.csv", [], "the values of 'huge' reach 1.84e+302, too large to compute errors with"),
+        ("huge.csv", ["--target", "fine", "--features", "huge"], "the values of 'huge' reach 1.84e+302"),
+        ("iso_dates.csv", ["--decimal", "dot"], "argument --decimal: invalid choice: 'dot'"),
         ("all_missing.csv", [], "every value is missing: 'value' holds only empty cells or placeholders"),
         ("large.csv", ["--max-mb", "0.001"], "over the 1.02 KB limit"),
         ("many_rows.csv", ["--max-rows", "100"], "the file has 150 data rows, over the limit of 100 rows"),
@@ -70,9 +73,10 @@ def test_data_source_flags_map_onto_the_config(corpus):
     assert (source.duplicates, source.missing, source.resample) == ("last", "ffill", "auto")
     assert (source.dayfirst, source.max_mb, source.max_rows) == (False, 2.5, 500)
     assert ExperimentConfig.from_json(config.to_json()) == config
+    assert config_of("--csv", "x.csv", "--decimal", "comma").source.decimal == "comma"
     defaults = config_of("--csv", "x.csv").source
-    assert (defaults.duplicates, defaults.missing, defaults.resample, defaults.dayfirst) == \
-        ("mean", "interpolate", None, None)
+    chosen = (defaults.duplicates, defaults.missing, defaults.resample, defaults.dayfirst, defaults.decimal)
+    assert chosen == ("mean", "interpolate", None, None, "auto")
 
 
 def test_the_flags_reach_the_loader(corpus):
@@ -82,6 +86,8 @@ def test_the_flags_reach_the_loader(corpus):
     assert load_series(source).values[5] == 1000.0
     source = config_of("--csv", str(corpus["irregular.csv"]), "--resample", "auto").source
     assert len(load_series(source)) == 40
+    source = config_of("--csv", str(corpus["semicolon_either_way.csv"]), "--decimal", "point").source
+    assert load_series(source).values[0] == float(EITHER_WAY[0].replace(",", ""))
 
 
 def test_train_on_a_messy_csv_prints_the_load_report(corpus):
@@ -98,11 +104,16 @@ def test_train_on_a_messy_csv_prints_the_load_report(corpus):
     assert "test RMSE" in done.stdout and "forecast (3 steps)" in done.stdout
 
 
-def test_a_refused_csv_exits_2_without_a_traceback(corpus):
-    done = run_cli("train", "--csv", str(corpus["binary.csv"]), "--quiet")
+@pytest.mark.parametrize(("name", "message"), [
+    ("binary.csv", "the file holds binary data, not CSV text"),
+    ("huge.csv", "the values of 'huge' reach 1.84e+302, too large to compute errors with: rescale the "
+                 "column (divide it by a power of ten) before loading it"),
+])
+def test_a_refused_csv_exits_2_without_a_traceback(corpus, name, message):
+    done = run_cli("train", "--csv", str(corpus[name]), "--quiet")
     assert done.returncode == 2
     assert done.stdout == ""
-    assert done.stderr.splitlines() == ["error: the file holds binary data, not CSV text"]
+    assert done.stderr.splitlines() == [f"error: {message}"]
 
 
 def test_json_output_carries_the_load_report(corpus, capsys):

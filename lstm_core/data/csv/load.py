@@ -18,7 +18,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from lstm_core.data.csv.numbers import DECIMAL_NAMES, ParsedColumn, detect_decimal, parse_column
+from lstm_core.data.csv.numbers import (
+    DECIMAL_MARKS,
+    DECIMAL_NAMES,
+    DecimalChoice,
+    ParsedColumn,
+    detect_decimal,
+    parse_column,
+)
 from lstm_core.data.csv.read import MB, RawTable, Source, read_table
 from lstm_core.data.csv.spacing import resample_step, spacing_of
 from lstm_core.data.csv.times import TimeAxis, find_time, time_like_names
@@ -27,6 +34,7 @@ from lstm_core.errors import ConfigError, DataError
 
 DUPLICATE_RULES = ("mean", "last", "drop")
 MISSING_RULES = ("interpolate", "ffill", "drop")
+DECIMAL_RULES = ("auto", *DECIMAL_MARKS)
 MAX_BYTES = 50 * MB
 MAX_ROWS = 1_000_000
 WIDE_TABLE_COLUMNS = 6  # this many columns named after months or years: one column per period
@@ -44,13 +52,15 @@ class LoadOptions:
     value (ffill), or their rows dropped (drop); rows at the edges with nothing to fill from
     are dropped. ``resample``: None, 'auto' (the usual step of the data) or a pandas frequency
     such as 'D', 'W', 'MS', 'h'. ``dayfirst``: how to read dates such as 03/04/2021 when the data
-    do not tell (None: refuse and ask); a day above 12 in the data overrules it.
+    do not tell (None: refuse and ask); a day above 12 in the data overrules it. ``decimal``:
+    'auto' (the cells tell, see :func:`detect_decimal`), 'point' or 'comma'.
     """
 
     duplicates: str = "mean"
     missing: str = "interpolate"
     resample: str | None = None
     dayfirst: bool | None = None
+    decimal: str = "auto"
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
 
@@ -61,6 +71,8 @@ class LoadOptions:
                             f"got {self.duplicates!r}")
         if self.missing not in MISSING_RULES:
             problems.append(f"missing must be one of {', '.join(MISSING_RULES)}, got {self.missing!r}")
+        if self.decimal not in DECIMAL_RULES:
+            problems.append(f"decimal must be one of {', '.join(DECIMAL_RULES)}, got {self.decimal!r}")
         if self.max_bytes < 1 or self.max_rows < 1:
             problems.append("the size limit and the row limit must be positive")
         if self.resample not in (None, "auto"):
@@ -127,7 +139,7 @@ class CsvPreview:
 @dataclass
 class _Table:
     raw: RawTable
-    decimal: str
+    decimal: DecimalChoice
     columns: dict[str, ParsedColumn]
     time: TimeAxis | None
 
@@ -194,8 +206,9 @@ def load_csv(source: Source, target: str | None = None, date_col: str | None = N
 
 def _parse(source: Source, date_col: str | None, options: LoadOptions) -> _Table:
     raw = read_table(source, options.max_bytes, options.max_rows)
-    decimal = detect_decimal(raw.frame)
-    columns = {name: parse_column(raw.frame[name], decimal) for name in raw.frame.columns}
+    decimal = (DecimalChoice(DECIMAL_MARKS[options.decimal]) if options.decimal in DECIMAL_MARKS
+               else detect_decimal(raw.frame, raw.separator))
+    columns = {name: parse_column(raw.frame[name], decimal.mark) for name in raw.frame.columns}
     numeric = {name for name, column in columns.items() if column.kind == "numeric"}
     return _Table(raw, decimal, columns, find_time(raw.frame, numeric, date_col, options.dayfirst))
 
@@ -252,10 +265,10 @@ def _start_report(table: _Table, target: str, features: list[str]) -> LoadReport
     raw = table.raw
     report = LoadReport(
         rows_read=raw.rows_in_file, encoding=raw.encoding, separator=raw.separator_name,
-        decimal=table.decimal, has_header=raw.has_header, target=target, features=features,
+        decimal=table.decimal.mark, has_header=raw.has_header, target=target, features=features,
         time_columns=table.time_columns, time_format=table.time.style if table.time else None,
     )
-    report.actions += raw.notes
+    report.actions += _reading_notes(table)
     if table.time and table.time.note:
         report.actions.append(table.time.note)
     for name in [target, *features]:
@@ -399,7 +412,14 @@ def _window_warning(rows: int, window: int) -> list[str]:
 
 def _file_notes(table: _Table) -> list[str]:
     raw = table.raw
-    return [_file_line(raw.encoding, raw.separator_name, table.decimal, raw.has_header), *raw.notes]
+    return [_file_line(raw.encoding, raw.separator_name, table.decimal.mark, raw.has_header),
+            *_reading_notes(table)]
+
+
+def _reading_notes(table: _Table) -> list[str]:
+    """How the file was read, past the file line: why the decimal mark, then the reader's notes."""
+    note = table.decimal.note
+    return ([note] if note else []) + table.raw.notes
 
 
 def _file_line(encoding: str, separator: str, decimal: str, has_header: bool) -> str:

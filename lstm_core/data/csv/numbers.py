@@ -2,7 +2,8 @@
 
 One decimal mark is chosen for the whole file from the cells that read only one way
 (``1.5`` votes for the point, ``1,5`` and ``1.234,5`` for the comma); cells such as ``1,234``
-that read both ways follow the vote.
+that read both ways follow the vote. When the vote is tied, a semicolon separator (the usual
+sign of a file written with decimal commas) tips the choice to the comma.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ MISSING_MARKERS = frozenset({
 })
 INFINITIES = frozenset({"inf", "+inf", "-inf", "infinity", "+infinity", "-infinity", "∞", "+∞", "-∞"})
 DECIMAL_NAMES = {".": "decimal point", ",": "decimal comma"}
+DECIMAL_MARKS = {"point": ".", "comma": ","}  # the decimal setting's choices besides auto
 
 _THOUSANDS = {".": "[,' \u00a0\u202f]", ",": "[.' \u00a0\u202f]"}
 KEPT_BLANKS = 20  # distinct unread cells remembered per column, for messages
@@ -73,16 +75,46 @@ class ParsedColumn:
         return texts[0] if texts else None
 
 
-def detect_decimal(frame: pd.DataFrame) -> str:
-    """'.' or ',': the mark under which more cells read as numbers that the other mark cannot read."""
+@dataclass(frozen=True)
+class DecimalChoice:
+    """The decimal mark of a file, and why it was chosen when the cells alone did not tell."""
+
+    mark: str  # "." or ","
+    note: str = ""  # e.g. "decimal comma: values such as '15,136' read either way and ..."
+
+
+def detect_decimal(frame: pd.DataFrame, separator: str) -> DecimalChoice:
+    """The mark under which more cells read as numbers that the other mark cannot read.
+
+    A tie with cells that read both ways and differ (``15,136``: 15.136 or 15136) goes to the
+    comma in a semicolon-separated file and to the point otherwise, with a note saying so.
+    """
     votes = Counter({".": 0, ",": 0})
+    either: list[str] = []
     for name in frame.columns:
         cells = frame[name]
         point = cells.str.fullmatch(_PATTERNS["."])
         comma = cells.str.fullmatch(_PATTERNS[","])
         votes["."] += int((point & ~comma).sum())
         votes[","] += int((comma & ~point).sum())
-    return "," if votes[","] > votes["."] else "."
+        either += cells[point & comma & cells.str.contains(r"\d[.,]")].head(1).tolist()
+    if votes[","] != votes["."] or not either:
+        return DecimalChoice("," if votes[","] > votes["."] else ".")
+    return _tie_broken(either[0], "," if separator == ";" else ".")
+
+
+def _tie_broken(cell: str, mark: str) -> DecimalChoice:
+    """``mark`` for a file whose ``cell`` reads either way, with a note giving both readings."""
+    other = "." if mark == "," else ","
+    chosen, rejected = (f"{_read(cell, m):.15g}" for m in (mark, other))
+    setting = next(name for name, m in DECIMAL_MARKS.items() if m == other)
+    because = " and the file is semicolon separated" if mark == "," else ""
+    return DecimalChoice(mark, f"{DECIMAL_NAMES[mark]}: values such as {cell!r} read either way{because}, "
+                               f"so {cell!r} is {chosen} (set decimal to {setting} if it means {rejected})")
+
+
+def _read(cell: str, mark: str) -> float:
+    return float(parse_column(pd.Series([cell], dtype="str"), mark).values.iloc[0])
 
 
 def parse_column(cells: pd.Series, decimal: str) -> ParsedColumn:

@@ -226,25 +226,15 @@ def _parse_rows(text: str, separator: str) -> tuple[list[list[str]], list[int]]:
 def _align(rows: list[list[str]], lines: list[int]) -> tuple[list[list[str]], list[str], int]:
     """Rows of one width: leading title lines skipped, short rows padded, overlong rows dropped.
 
-    The width is the most common field count; extra fields that are all empty (trailing
-    separators) are cut. Returns the rows, notes on what was done and how many data rows were
-    dropped; refuses a file whose rows mostly disagree on their width.
+    The width is the most common field count, else the first line's; extra fields that are all
+    empty (trailing separators) are cut. Returns the rows, notes on what was done and how many
+    data rows were dropped; refuses a file whose rows mostly disagree on their width.
     """
     start = _preamble_length(rows)
     body, lines = rows[start:], lines[start:]
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
-    width = int(np.bincount(lengths).argmax())
+    width, long, short = _width(body, lengths, lines)
     longer = np.flatnonzero(lengths > width)
-    long = [int(i) for i in longer if any(cell.strip() for cell in body[i][width:])]
-    short = np.flatnonzero(lengths < width)
-    aligned = len(body) - len(long) - len(short)
-    if aligned < MIN_ALIGNED_SHARE * len(body):
-        odd = sorted([*long, *short.tolist()])[:3]
-        raise DataError(
-            f"the rows do not line up: only {aligned} of {len(body)} lines have {width} field(s) "
-            f"({', '.join(f'line {lines[i]} has {lengths[i]}' for i in odd)}); "
-            "check the separator and the quotes"
-        )
     notes = []
     if start:
         notes.append(f"skipped {start} line(s) before the table, starting {rows[0][0].strip()[:40]!r}")
@@ -259,6 +249,33 @@ def _align(rows: list[list[str]], lines: list[int]) -> tuple[list[list[str]], li
         body[i] = body[i][:width]
     dropped = set(long)
     return [row for i, row in enumerate(body) if i not in dropped] if dropped else body, notes, len(long)
+
+
+def _width(body: list[list[str]], lengths: np.ndarray, lines: list[int]) -> tuple[int, list[int], np.ndarray]:
+    """The field count most rows fit (the most common one, else the first line's) and the rows
+    that do not fit it (see :func:`_misfits`); refuses rows that fit neither."""
+    for width in (int(np.bincount(lengths).argmax()), int(lengths[0])):
+        long, short = _misfits(body, lengths, width)
+        if len(body) - len(long) - len(short) >= MIN_ALIGNED_SHARE * len(body):
+            return width, long, short
+    first = min([*long, *short.tolist()])  # the loop ended on the first line's width
+    reference = "the header" if _is_header([cell.strip() for cell in body[0]]) else f"line {lines[0]}"
+    raise DataError(
+        f"the rows do not line up: {reference} has {_fields(width)} but line {lines[first]} has "
+        f"{lengths[first]} (only {len(body) - len(long) - len(short)} of {len(body)} lines have {width}); "
+        "check the separator and the quotes"
+    )
+
+
+def _misfits(body: list[list[str]], lengths: np.ndarray, width: int) -> tuple[list[int], np.ndarray]:
+    """The rows longer than ``width`` with something in their extra fields, and the shorter rows."""
+    longer = np.flatnonzero(lengths > width)
+    return ([int(i) for i in longer if any(cell.strip() for cell in body[i][width:])],
+            np.flatnonzero(lengths < width))
+
+
+def _fields(count: int) -> str:
+    return f"{count} field" + ("" if count == 1 else "s")
 
 
 def _preamble_length(rows: list[list[str]]) -> int:

@@ -51,6 +51,8 @@ IRREGULAR_GAPS = (3, 4, 10)  # days left out of a daily series
 RAGGED_LONG, RAGGED_SHORT = 5, 9  # rows of some_ragged.csv; line = row + 2
 JUNK = {2: "n/a", 5: "--", 9: "", 14: "error", 20: "N/A"}
 INFINITE = {3: "inf", 8: "-inf", 12: "Infinity", 30: "1e999"}
+EITHER_WAY = [f"{v / 10:.3f}".replace(".", ",") for v in wave()]  # '15,136': 15.136 or 15136
+HUGE = 1e300  # squared differences of such values overflow
 WIDE_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -121,6 +123,10 @@ def _utf8_texts() -> dict[str, str]:
         "unreadable_times.csv": _series([("soon" if i == 7 else d) for i, d in enumerate(days())]),
         # values
         "junk_values.csv": _replaced(JUNK),
+        "semicolon_either_way.csv": _series(days(), EITHER_WAY, sep=";"),
+        "pipe_either_way.csv": _series(days(), EITHER_WAY, sep="|"),
+        "huge.csv": table([[d, v * HUGE, v] for d, v in zip(days(), ws, strict=True)],
+                          ["date", "huge", "fine"]),
         "infinities.csv": _replaced(INFINITE),
         # refusals
         "header_only.csv": "date,value\n",

@@ -12,6 +12,8 @@ from lstm_core.errors import ConfigError, DataError
 from tests.core.data.csv_corpus import (
     CORPUS,
     DUPLICATED,
+    EITHER_WAY,
+    HUGE,
     INFINITE,
     IRREGULAR_GAPS,
     JUNK,
@@ -85,6 +87,15 @@ def test_latin1_with_decimal_comma_and_thousands_points(load):
     ]
 
 
+def test_a_decimal_point_setting_finds_no_numbers_in_a_decimal_comma_file(load, corpus):
+    options = LoadOptions(decimal="point")
+    message = "no numeric column to forecast: 'Température', 'Débit' hold text such as '2.000,00'"
+    with pytest.raises(DataError, match=message):
+        inspect_csv(corpus["latin1_decimal_comma.csv"], options=options)
+    with pytest.raises(DataError, match=message):
+        load("latin1_decimal_comma.csv", options=options)
+
+
 def test_pipe_separated_with_thousands_commas(load):
     series = load("pipe_thousands.csv")
     assert b"|2,135.89\n" in CORPUS["pipe_thousands.csv"]
@@ -135,8 +146,44 @@ def test_number_formats(cell, decimal, number):
 
 def test_the_decimal_mark_is_voted_by_cells_that_read_only_one_way():
     cells = pd.DataFrame({"a": ["1,234", "2,5", "3"], "b": ["01.02.2021", "x", ""]}, dtype="str")
-    assert detect_decimal(cells) == ","
-    assert detect_decimal(cells.replace({"2,5": "2.5"})) == "."
+    for separator in (";", ","):
+        assert detect_decimal(cells, separator).mark == ","
+        assert detect_decimal(cells.replace({"2,5": "2.5"}), separator).mark == "."
+
+
+COMMA_READING = [float(cell.replace(",", ".")) for cell in EITHER_WAY]  # '15,136' -> 15.136
+
+
+def test_values_that_read_either_way_take_the_decimal_comma_in_a_semicolon_file(load):
+    series = load("semicolon_either_way.csv")
+    np.testing.assert_allclose(series.values, COMMA_READING)
+    assert lines(series)[1] == "file: UTF-8, semicolon separated, decimal comma, a header row"
+    assert lines(series)[4] == (
+        f"decimal comma: values such as {EITHER_WAY[0]!r} read either way and the file is semicolon "
+        f"separated, so {EITHER_WAY[0]!r} is {COMMA_READING[0]:g} (set decimal to point if it means "
+        f"{COMMA_READING[0] * 1000:g})")
+
+
+def test_values_that_read_either_way_take_the_decimal_point_elsewhere_and_say_so(load):
+    series = load("pipe_either_way.csv")
+    np.testing.assert_allclose(series.values, np.array(COMMA_READING) * 1000)
+    assert lines(series)[1] == "file: UTF-8, pipe separated, decimal point, a header row"
+    assert lines(series)[4] == (
+        f"decimal point: values such as {EITHER_WAY[0]!r} read either way, so {EITHER_WAY[0]!r} is "
+        f"{COMMA_READING[0] * 1000:g} (set decimal to comma if it means {COMMA_READING[0]:g})")
+
+
+@pytest.mark.parametrize(("name", "decimal", "scale", "mark"), [
+    ("semicolon_either_way.csv", "point", 1000, "decimal point"),
+    ("pipe_either_way.csv", "comma", 1, "decimal comma"),
+])
+def test_the_decimal_setting_overrules_the_cells(load, corpus, name, decimal, scale, mark):
+    options = LoadOptions(decimal=decimal)
+    assert mark in inspect_csv(corpus[name], options=options).notes[0]
+    series = load(name, options=options)
+    np.testing.assert_allclose(series.values, np.array(COMMA_READING) * scale)
+    assert lines(series)[1].endswith(f"separated, {mark}, a header row")
+    assert not any(line.startswith("decimal ") for line in lines(series))
 
 
 # --- time columns ------------------------------------------------------------------------------
@@ -307,6 +354,7 @@ def test_resampling_needs_a_time_column(load):
         ({"missing": "zero"}, "missing must be one of interpolate, ffill, drop, got 'zero'"),
         ({"resample": "fortnightly"}, "resample must be 'auto' or a pandas frequency such as D, W, MS, h"),
         ({"max_rows": 0}, "the size limit and the row limit must be positive"),
+        ({"decimal": "dot"}, "decimal must be one of auto, point, comma, got 'dot'"),
     ],
 )
 def test_bad_options_are_refused(options, message):
@@ -381,12 +429,28 @@ REFUSALS = [
                          "export it as CSV first"),
     ("no_numeric.csv", {}, "the file has no numeric column to forecast: 'city', 'country' hold text "
                            "such as 'Paris'"),
-    ("ragged.csv", {}, "the rows do not line up: only 2 of 6 lines have 2 field(s) (line 3 has 4, "
-                       "line 4 has 1, line 5 has 3); check the separator and the quotes"),
+    ("ragged.csv", {}, "the rows do not line up: the header has 2 fields but line 3 has 4 (only 2 of 6 "
+                       "lines have 2); check the separator and the quotes"),
     ("all_missing.csv", {}, "every value is missing: 'value' holds only empty cells or placeholders "
                             "(4 empty, 2 'n/a', 1 '--', 1 'NaN', 1 '-', 1 other)"),
     ("many_rows.csv", {"max_rows": 100}, "the file has 150 data rows, over the limit of 100 rows"),
 ]
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"date,value\n2021-01-01\n2021-01-02\n2021-01-03,3\n2021-01-04,4,x\n",
+     "the header has 2 fields but line 2 has 1 (only 2 of 5 lines have 2)"),
+    (b"Sales report\ndate,value\n1,1\n2,2,x\n3,3,y\n4,4,z\n5,5\n",  # lines count the title
+     "the header has 2 fields but line 4 has 3 (only 3 of 6 lines have 2)"),
+    (b"2021-01-01,1\n2021-01-02\n2021-01-03\n2021-01-04,4,5\n2021-01-05,5\n",
+     "line 1 has 2 fields but line 2 has 1 (only 2 of 5 lines have 2)"),
+    (b"2021-01-01,1,2\n2021-01-02,2\n2021-01-03,3\n2021-01-04,4,5,6\n2021-01-05\n",
+     "line 1 has 3 fields but line 2 has 2 (only 1 of 5 lines have 3)"),
+])
+def test_rows_that_do_not_line_up_are_measured_against_the_first_line(content, message):
+    with pytest.raises(DataError) as refused:
+        load_csv(content)
+    assert str(refused.value) == f"the rows do not line up: {message}; check the separator and the quotes"
 
 
 @pytest.mark.parametrize(("name", "options", "message"), REFUSALS)
@@ -468,3 +532,24 @@ def test_inspected_time_column_loads_the_same(corpus):
     assert preview.time_column == "Year" and preview.numeric == ["GDP"]
     chosen = load_csv(corpus["year_quarter.csv"], target=preview.default_target, date_col=preview.time_column)
     assert chosen.report.lines() == load_csv(corpus["year_quarter.csv"]).report.lines()
+
+
+# --- values near the float limit -----------------------------------------------------------------
+
+def test_values_too_large_to_compute_errors_with_are_refused(load, corpus):
+    peak = max(wave()) * HUGE
+    message = (f"the values of 'huge' reach {peak:.3g}, too large to compute errors with: rescale the "
+               "column (divide it by a power of ten) before loading it")
+    for kwargs in ({}, {"target": "huge"}, {"target": "fine", "features": ["huge"]}):
+        with pytest.raises(DataError) as refused:
+            load("huge.csv", **kwargs)
+        assert str(refused.value) == message
+    assert inspect_csv(corpus["huge.csv"]).numeric == ["huge", "fine"]
+    np.testing.assert_array_equal(load("huge.csv", target="fine").values, wave())
+
+
+def test_large_values_below_the_bound_load():
+    series = load_csv(b"v\n-1e99\n5e99\n3\n")
+    np.testing.assert_array_equal(series.values, [-1e99, 5e99, 3])
+    with pytest.raises(DataError, match="the values of 'v' reach -2e[+]100, too large"):
+        load_csv(b"v\n-2e100\n5e99\n3\n")

@@ -80,6 +80,7 @@ def test_random_walk_steps_have_the_drift_and_spread_asked_for():
         ("sine", {"slope": 1}, "has no parameter slope"),
         ("sine", {"period": "abc"}, "period must be a number"),
         ("multi_sine", {"periods": "10,20", "amplitudes": "1"}, "periods has 2 values"),
+        ("multi_sine", {"amplitudes": "1,-1e300,1"}, "every amplitude must be between -1e[+]06 and 1e[+]06"),
         ("trend_seasonal", {"mode": "multiplicative", "level": -1}, "positive level"),
     ],
 )
@@ -97,3 +98,13 @@ def test_series_refuses_missing_values_and_mismatched_features():
 
     with pytest.raises(DataError, match="differ in length"):
         Series(values=[1.0, 2.0], features=pd.DataFrame({"x": [1.0]}))
+
+
+def test_series_refuses_values_too_large_to_compute_errors_with():
+    import pandas as pd
+
+    with pytest.raises(DataError, match="the values of 'value' reach -2e[+]100, too large to compute errors"):
+        Series(values=[1.0, -2e100, 3.0])
+    with pytest.raises(DataError, match="the values of 'x' reach 1e[+]300, too large to compute errors"):
+        Series(values=[1.0, 2.0], features=pd.DataFrame({"x": [1.0, 1e300]}))
+    assert Series(values=[1.0, 1e100]).values[1] == 1e100  # the bound itself is allowed

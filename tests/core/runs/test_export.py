@@ -104,6 +104,8 @@ def test_the_exported_script_reproduces_the_test_rmse(result: ExperimentResult, 
     (lambda f: f.update({"config.json": b"\xff\xfe"}), "cannot be read"),
     (lambda f: f.update({"summary.json": b'{"format": "other"}'}), "not an LSTM Lab run summary"),
     (lambda f: f.update({"data.csv": b"a,b\n1,2\n"}), "data.csv cannot be read"),
+    (lambda f: f.update({"data.csv": b"value\n1\n1e300\n2\n"}),
+     "data.csv cannot be read: the values of 'sine' reach 1e[+]300, too large to compute errors with"),
 ])
 def test_malformed_bundles_are_refused_with_a_message(packed: bytes, change, message: str) -> None:
     files = members(packed)
