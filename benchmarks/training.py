@@ -1,7 +1,7 @@
 """lstm_core's training vs a plain Keras fit with Keras' default compile, side by side.
 
 Same data (the default sine), same 2-layer LSTM(64), same epochs and batch size. lstm_core's
-model computes its LSTM layers with TensorFlow's fused kernel (lstm_core.nn.build.FusedLSTM).
+model computes its LSTM layers with TensorFlow's fused kernel (lstm_core.nn.fused_lstm.FusedLSTM).
 Also the cost of the progress plumbing: lstm_core's training with its progress callback and
 stop request vs the same model fitted with no callback at all.
 """

@@ -262,9 +262,9 @@ def _training(summary: dict) -> TrainingResult:
 
 
 def _layer_source() -> str:
-    """The FusedLSTM class's source, read as text: importing lstm_core.nn.build would load
+    """The FusedLSTM class's source, read as text: importing lstm_core.nn.fused_lstm would load
     TensorFlow into the app's server just to print a script."""
-    text = (NN / "build.py").read_text()
+    text = (NN / "fused_lstm.py").read_text()
     node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "FusedLSTM")
     return ast.get_source_segment(text, node)
 

@@ -52,7 +52,7 @@ def test_the_fused_lstm_is_keras_lstm_in_values_gradients_and_initial_weights():
     import tensorflow as tf
 
     from lstm_core.nn.backend import keras
-    from lstm_core.nn.build import FusedLSTM
+    from lstm_core.nn.fused_lstm import FusedLSTM
 
     def stack(layer):
         keras.utils.set_random_seed(3)
