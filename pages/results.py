@@ -6,6 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.eval.evaluation import Metrics
 from lstm_core.runs import export
 from lstm_core.runs.experiment import ExperimentResult
@@ -18,7 +19,7 @@ from ui.widgets import duration, next_step, sentence, trained_result
 
 METRICS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE"), ("smape", "sMAPE"), ("mase", "MASE"))
 PERCENT_METRICS = ("mape", "smape")
-BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR"}
+BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR"} | CLASSICAL
 
 
 def baseline_metrics(result: ExperimentResult) -> dict[str, Metrics]:

@@ -1,13 +1,21 @@
-"""Errors in the series' own units: RMSE, MAE, MAPE, sMAPE and MASE."""
+"""Errors in the series' own units (RMSE, MAE, MAPE, sMAPE, MASE), and the yardsticks'."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 
 from lstm_core.data.windows import WindowedData
 from lstm_core.eval import baselines
+from lstm_core.eval.classical import LABELS as CLASSICAL_LABELS
+from lstm_core.eval.classical import fit_yardsticks
+from lstm_core.infer.forecast import TestRollout
+
+LABELS = {"naive": "the naive forecast", "seasonal_naive": "the seasonal naive forecast",
+          "linear_ar": "linear AR"} | CLASSICAL_LABELS
 
 
 @dataclass(frozen=True)
@@ -50,9 +58,23 @@ def score(actual: np.ndarray, predicted: np.ndarray, scale: float) -> Metrics:
 
 @dataclass
 class Baseline:
+    """A yardstick's one-step test predictions and their metrics; a classical model also has
+    the model it selected and its rollout over the test span."""
+
     name: str
     predictions: np.ndarray
     metrics: Metrics
+    model: str | None = None
+    rollout: TestRollout | None = None
+
+    @property
+    def label(self) -> str:
+        return LABELS.get(self.name, self.name)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Its metrics, as the JSON summary shows them (the rollout as its RMSE)."""
+        extra = {"model": self.model, "rollout_rmse": self.rollout.rmse} if self.rollout else {}
+        return self.metrics.to_dict() | {"test_rmse": self.metrics.rmse} | extra
 
 
 @dataclass
@@ -68,6 +90,7 @@ class Evaluation:
     test_metrics: Metrics
     baselines: dict[str, Baseline]
     season_length: int | None
+    skipped: list[str] = field(default_factory=list)  # why a classical yardstick is missing
 
     def notes(self) -> list[str]:
         notes = []
@@ -75,34 +98,88 @@ class Evaluation:
             notes.append(MAPE_UNDEFINED)
         if self.season_length is None:
             notes.append("no seasonality detected in the training part: seasonal naive skipped")
-        return notes
+        return notes + self.skipped
 
     def verdict(self) -> str:
-        """The LSTM's test RMSE against the naive forecast, in plain words."""
-        naive_rmse = self.baselines["naive"].metrics.rmse
+        """The LSTM against the naive forecast, then its place among all yardsticks, in words."""
         ours = self.test_metrics.rmse
-        if naive_rmse == 0:
-            return "the naive forecast is exact on this test part; nothing can beat it"
-        change = (ours - naive_rmse) / naive_rmse
-        direction = "lower" if change < 0 else "higher"
-        return f"the LSTM's test RMSE is {abs(change):.0%} {direction} than the naive forecast's"
+        if not math.isfinite(ours):
+            return "the LSTM's test RMSE is not a finite number: it cannot be compared"
+        naive = _compare("the LSTM's test RMSE", ours, "the naive forecast's",
+                         self.baselines["naive"].metrics.rmse)
+        return f"{naive}; {self._place(ours)}"
+
+    def _place(self, ours: float) -> str:
+        ranked = sorted((b for b in self.baselines.values() if math.isfinite(b.metrics.rmse)),
+                        key=lambda b: b.metrics.rmse)
+        if not ranked:
+            return "no yardstick has a finite test RMSE"
+        beaten_by = [b for b in ranked if b.metrics.rmse < ours]
+        if not beaten_by:
+            return (f"it beats all {len(ranked)} yardsticks; the best of them is {ranked[0].label}, "
+                    + _compare("whose test RMSE", ranked[0].metrics.rmse, "the LSTM's", ours))
+        best = beaten_by[0]
+        place = (f"it ranks {len(beaten_by) + 1} of {len(ranked) + 1}; the best yardstick is "
+                 f"{best.label}: " + _compare("its test RMSE", best.metrics.rmse, "the LSTM's", ours))
+        classical = [b for b in beaten_by if b.rollout is not None]
+        if classical and classical[0] is not best:
+            place += (f", and {classical[0].label} beats the LSTM too: "
+                      + _compare("its test RMSE", classical[0].metrics.rmse, "the LSTM's", ours))
+        return place
+
+
+def _compare(subject: str, value: float, other_name: str, other: float) -> str:
+    """'<subject> is N% lower than <other_name>', in words where a percentage cannot be."""
+    if not math.isfinite(other):
+        return f"{subject} cannot be compared: {other_name} is not a finite number"
+    if value == other:
+        return f"{subject} equals {other_name}"
+    direction = "lower" if value < other else "higher"
+    if other == 0:
+        return f"{subject} is {direction} than {other_name}, which is zero"
+    share = abs(value - other) / other
+    if share >= 100:  # only "higher" gets here: beside a near-perfect score, a ratio reads better
+        return f"{subject} is more than 100 times {other_name}"
+    amount = f"{share:.0%}" if share >= 0.01 else "less than 1%"
+    return f"{subject} is {amount} {direction} than {other_name}"
+
+
+def season_of(data: WindowedData, season_length: int = 0) -> int | None:
+    """``season_length`` when given (> 0), else the season detected on the training part."""
+    return season_length or baselines.detect_season(data.levels[: data.train_end_time])
+
+
+def classical_baselines(data: WindowedData, season: int | None,
+                        scale: float) -> tuple[dict[str, Baseline], list[str]]:
+    """AutoETS, AutoARIMA and AutoTheta as scored Baselines, and why any is missing.
+
+    Only in a worker process: :func:`fit_yardsticks` imports statsforecast.
+    """
+    fitted, skipped = fit_yardsticks(data.levels, data.test_times, season)
+    actual = data.levels[data.test_times]
+    return {key: Baseline(key, y.one_step, score(actual, y.one_step, scale), y.model,
+                          TestRollout(data.test_times, y.rollout, actual))
+            for key, y in fitted.items()}, skipped
 
 
 def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarray,
-             season_length: int = 0) -> Evaluation:
+             season_length: int = 0, classical: bool = False) -> Evaluation:
     """Score the model's scaled one-step predictions and the baselines on the same test points.
 
-    ``season_length`` 0 means: detect it from the training part.
+    ``season_length`` 0 means: detect it from the training part. ``classical`` adds AutoETS,
+    AutoARIMA and AutoTheta (seconds of fitting: only in a worker process, never the server).
     """
     levels = data.levels
-    train_part = levels[: data.train_end_time]
-    scale = naive_scale(train_part)
+    scale = naive_scale(levels[: data.train_end_time])
     actual = levels[data.test_times]
-    season = season_length or baselines.detect_season(train_part)
+    season = season_of(data, season_length)
     candidates = {"naive": baselines.naive(levels, data.test_times)}
     if season:
         candidates["seasonal_naive"] = baselines.seasonal_naive(levels, data.test_times, season)
     candidates["linear_ar"] = baselines.linear_ar(data)
+    scored = {name: Baseline(name, pred, score(actual, pred, scale))
+              for name, pred in candidates.items()}
+    extra, skipped = classical_baselines(data, season, scale) if classical else ({}, [])
     train_predictions = data.to_levels(train_scaled, data.train_times)
     test_predictions = data.to_levels(test_scaled, data.test_times)
     return Evaluation(
@@ -113,7 +190,7 @@ def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarr
         test_predictions=test_predictions,
         train_metrics=score(levels[data.train_times], train_predictions, scale),
         test_metrics=score(actual, test_predictions, scale),
-        baselines={name: Baseline(name, pred, score(actual, pred, scale))
-                   for name, pred in candidates.items()},
+        baselines=scored | extra,
         season_length=season or None,
+        skipped=skipped,
     )

@@ -3,8 +3,8 @@
 
 It runs trainings one after another as the pool sends them over the socket FD, and sends back
 what each reports: its stages, one :class:`~lstm_core.runs.progress.EpochProgress` per epoch, then
-the result or an error message. With ``preload`` it imports TensorFlow as soon as it is up, so
-the first training need not wait for it; the pool sizes TensorFlow's threads through the
+the result or an error message. With ``preload`` it imports TensorFlow and statsforecast as soon
+as it is up, so the first training need not wait for them; the pool sizes TensorFlow's threads through the
 environment (see :mod:`lstm_core.nn.backend`). TensorFlow's memory stays in this process, so the
 pool frees it by ending the process.
 
@@ -87,7 +87,10 @@ def run_task(conn: Connection, task_id: int, work: Work, stop: threading.Event) 
 def serve(conn: Connection, preload: bool) -> None:
     inbox = _Inbox(conn)
     if preload:
+        from lstm_core.eval.classical import import_models
         from lstm_core.nn import backend  # noqa: F401  (imports TensorFlow now rather than in the first training)
+
+        import_models()  # statsforecast too: seconds the first training need not wait
     conn.send(Ready(os.getpid()))
     while (task := inbox.tasks.get()) is not None:
         run_task(conn, *task)

@@ -188,7 +188,8 @@ def test_generate_train_results_forecast(app: AppTest) -> None:
     healthy(open_page(app, "results"))
     assert [m.label for m in app.metric] == ["Test RMSE", "Test MAE", "Test MAPE", "Test sMAPE", "Test MASE"]
     assert "than the naive forecast" in (app.success or app.info)[0].value
-    assert list(app.dataframe[0].value.index) == ["LSTM", "naive", "seasonal naive", "linear AR"]
+    assert list(app.dataframe[0].value.index) == ["LSTM", "naive", "seasonal naive", "linear AR", "AutoETS",
+                                                 "AutoARIMA", "AutoTheta"]
     assert len(app.get("plotly_chart")) == 4
     assert [b.label for b in app.get("download_button")] == [
         "Download the results (JSON)", "Download the settings (JSON)", "Download the test predictions (CSV)",

@@ -109,14 +109,15 @@ def test_the_checker_sees_lazy_imports_and_skips_type_hints(tmp_path: Path) -> N
 
 
 def test_what_the_server_imports_leaves_tensorflow_out() -> None:
-    """Every module outside lstm_core/nn, and the app's ui package, imported in a fresh interpreter."""
+    """Every module outside lstm_core/nn, and the app's ui package, imported in a fresh interpreter:
+    neither TensorFlow nor the classical models' statsforecast (and its numba) come along."""
     modules = [".".join(path.relative_to(ROOT).with_suffix("").parts) for path in sources("lstm_core", "ui")
                if not name(path).startswith("lstm_core/nn/") and path.name != "__main__.py"]
     modules = [module.removesuffix(".__init__") for module in modules]
     script = ("import importlib, json, sys\n"
               f"for module in {modules!r}:\n    importlib.import_module(module)\n"
               "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
-              "('tensorflow', 'keras'))))")
+              "('tensorflow', 'keras', 'statsforecast', 'numba'))))")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True,
                           timeout=120)
     assert done.returncode == 0, done.stderr

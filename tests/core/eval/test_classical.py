@@ -17,7 +17,8 @@ CONFIG = ExperimentConfig(window=12, transform="none")
 
 
 def seasonal_data(values: np.ndarray | None = None):
-    values = generate("trend_seasonal", length=240, period=12, slope=0.05).values if values is None else values
+    if values is None:
+        values = generate("trend_seasonal", length=240, period=12, slope=0.05).values
     return prepare(Series(values=values), CONFIG)
 
 
