@@ -8,6 +8,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_core.data.season import detect_season
 from lstm_core.data.windows import WindowedData
 from lstm_core.eval import baselines
 from lstm_core.eval.classical import LABELS as CLASSICAL_LABELS
@@ -146,7 +147,7 @@ def _compare(subject: str, value: float, other_name: str, other: float) -> str:
 
 def season_of(data: WindowedData, season_length: int = 0) -> int | None:
     """``season_length`` when given (> 0), else the season detected on the training part."""
-    return season_length or baselines.detect_season(data.levels[: data.train_end_time])
+    return season_length or detect_season(data.levels[: data.train_end_time])
 
 
 def classical_baselines(data: WindowedData, season: int | None,

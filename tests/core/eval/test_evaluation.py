@@ -2,9 +2,10 @@ import numpy as np
 import pytest
 
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.season import detect_season
 from lstm_core.data.series import Series, generate
 from lstm_core.data.windows import prepare
-from lstm_core.eval.baselines import detect_season, linear_ar, naive, seasonal_naive
+from lstm_core.eval.baselines import linear_ar, naive, seasonal_naive
 from lstm_core.eval.evaluation import evaluate, naive_scale, score
 
 
