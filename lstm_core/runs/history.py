@@ -71,8 +71,16 @@ class Run:
             "test RMSE": test.rmse,
             "test MAE": test.mae,
             "naive RMSE": naive.metrics.rmse if naive else None,
+            **self._best_yardstick(),
             "seconds": round(self.seconds, 1),
         }
+
+
+    def _best_yardstick(self) -> dict[str, Any]:
+        """The yardstick with the lowest test RMSE (classical models included), for the table."""
+        best = min(self.evaluation.baselines.values(), key=lambda b: b.metrics.rmse, default=None)
+        return {"best yardstick": best.label if best else None,
+                "its RMSE": best.metrics.rmse if best else None}
 
 
 class RunHistory:

@@ -5,9 +5,6 @@ from __future__ import annotations
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from lstm_core import ExperimentConfig, generate
-from lstm_core.runs.experiment import run_experiment
-from lstm_core.runs.history import RunHistory
 from tests.app.driving import (
     healthy,
     open_page,
@@ -18,28 +15,6 @@ from tests.app.driving import (
     unescaped,
     wait_for_training,
 )
-
-
-def test_the_history_keeps_the_latest_runs_only() -> None:
-    config = ExperimentConfig(window=5, units=[3], epochs=1, patience=0, horizon=5)
-    result = run_experiment(config, generate("sine", length=120))
-    history = RunHistory(limit=3)
-    for _ in range(5):
-        history.add(result, "sine", 1.0)
-    assert len(history) == 3
-    assert [run.number for run in history] == [3, 4, 5]
-    assert history.get(1) is None and history.get(5) is not None
-    assert history.rows()[-1]["test RMSE"] == result.evaluation.test_metrics.rmse
-
-
-def test_a_restored_run_gives_back_the_same_result() -> None:
-    config = ExperimentConfig(window=5, units=[3], epochs=1, patience=0, horizon=5)
-    result = run_experiment(config, generate("sine", length=120))
-    restored = RunHistory().add(result, "sine", 1.0).restore()
-    np.testing.assert_array_equal(restored.data.X_test, result.data.X_test)
-    np.testing.assert_array_equal(restored.net.predict(restored.data.X_test),
-                                  result.net.predict(result.data.X_test))
-    assert restored.evaluation is result.evaluation and restored.config == result.config
 
 
 def train(at: AppTest, seed: int) -> None:
