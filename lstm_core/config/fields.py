@@ -22,7 +22,7 @@ from lstm_core.config.checks import checked_choice, checked_number
 from lstm_core.data.csv.load import DECIMAL_RULES, DUPLICATE_RULES, MISSING_RULES
 from lstm_core.errors import ConfigError
 
-TRANSFORMS = ("auto", "none", "diff", "log")
+TRANSFORMS = ("auto", "none", "diff", "log", "sdiff", "log_sdiff")
 SCALERS = ("minmax", "standard")
 
 
@@ -218,10 +218,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("test_share", Kind.NUMBER, "share at the end of the series kept for the test",
             "The last part of the series, never seen in training: every error is measured here. "
             "More test points give a steadier error but less training data.", low=0.05, high=0.5),
-    Setting("transform", Kind.CHOICE, "target transform; auto picks diff when the training part trends",
-            "auto: difference the series when its training part trends, else none. diff: learn the "
-            "change from step to step (reaches levels never seen). log: for positive series whose "
-            "swings grow with the level.", choices=TRANSFORMS),
+    Setting("transform", Kind.CHOICE,
+            "target transform; auto: sdiff or log_sdiff when a season dominates, else diff when the "
+            "training part trends, else none",
+            "auto decides on the training part alone. With a season (the season length, or detected) "
+            "that dominates, that is, when the change over one season varies less than half as much "
+            "as the change over one step: sdiff, or log_sdiff when the series is positive and its "
+            "seasonal swings grow with its level. Otherwise diff when the training part trends, else "
+            "none. The run's notes say why. diff: learn the change from step to step (reaches levels "
+            "never seen). log: for positive series whose swings grow with the level. sdiff: learn the "
+            "change since the same point one season ago (takes out the season and a trend; the first "
+            "season is consumed). log_sdiff: log, then sdiff.", choices=TRANSFORMS),
     Setting("scaler", Kind.CHOICE, "scaler fitted on the training part",
             "minmax scales the training part to 0..1; standard to mean 0, spread 1. Fitted on the "
             "training part only, so the test part leaks nothing.", choices=SCALERS),

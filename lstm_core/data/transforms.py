@@ -2,8 +2,8 @@
 
 A transform maps the level series ``y`` to the series ``z`` the model learns. ``offset``
 says how many leading samples it consumes: ``z[k]`` belongs to time ``k + offset``.
-Predictions of ``z`` go back to levels one step at a time (given the true previous level)
-or along a path (given the level the path starts from).
+Predictions of ``z`` go back to levels one step at a time (given the true earlier levels)
+or along a path (given the levels before the path; later steps build on the path's own).
 """
 
 from __future__ import annotations
@@ -12,22 +12,31 @@ import numpy as np
 
 from lstm_core.errors import DataError
 
+SEASONAL = ("sdiff", "log_sdiff")
+
 
 class Transform:
+    """The identity: the model learns the levels themselves."""
+
     name = "none"
-    offset = 0
+    offset = 0  # leading samples consumed; a difference's lag
+    season: int | None = None  # the lag of a seasonal difference
+
+    def __init__(self) -> None:
+        self.reason = ""  # how ``auto`` chose this transform; empty when the settings named it
 
     def forward(self, y: np.ndarray) -> np.ndarray:
         return np.asarray(y, dtype=np.float64)
 
-    def inverse_one_step(self, z_pred: np.ndarray, previous_levels: np.ndarray) -> np.ndarray:
-        """Levels at times t from predicted z at t and the true levels at t - 1."""
+    def inverse_one_step(self, z_pred: np.ndarray, levels: np.ndarray, times: np.ndarray) -> np.ndarray:
+        """Levels at ``times`` from the predicted z there and the true ``levels`` before them."""
         return np.asarray(z_pred, dtype=np.float64)
 
-    def inverse_path(self, z_path: np.ndarray, last_level: float | np.ndarray) -> np.ndarray:
-        """Levels along a path of predicted z that follows the level ``last_level``.
+    def inverse_path(self, z_path: np.ndarray, history: np.ndarray | float) -> np.ndarray:
+        """Levels along a path of predicted z that follows the levels ``history``.
 
-        ``z_path`` may be (steps,) or (paths, steps); ``last_level`` a scalar or one per path.
+        ``z_path`` may be (steps,) or (paths, steps); ``history`` is 1-D (a scalar is one level),
+        its last value just before the path, and holds at least ``offset`` levels.
         """
         return np.asarray(z_path, dtype=np.float64)
 
@@ -39,45 +48,95 @@ class Difference(Transform):
     offset = 1
 
     def forward(self, y: np.ndarray) -> np.ndarray:
-        return np.diff(np.asarray(y, dtype=np.float64))
+        y = np.asarray(y, dtype=np.float64)
+        return y[self.offset:] - y[:-self.offset]
 
-    def inverse_one_step(self, z_pred: np.ndarray, previous_levels: np.ndarray) -> np.ndarray:
-        return np.asarray(previous_levels, dtype=np.float64) + z_pred
+    def inverse_one_step(self, z_pred: np.ndarray, levels: np.ndarray, times: np.ndarray) -> np.ndarray:
+        return np.asarray(levels, dtype=np.float64)[np.asarray(times) - self.offset] + z_pred
 
-    def inverse_path(self, z_path: np.ndarray, last_level: float | np.ndarray) -> np.ndarray:
-        z = np.asarray(z_path, dtype=np.float64)
-        start = np.asarray(last_level, dtype=np.float64)
-        if z.ndim == 2:
-            start = np.broadcast_to(start, (z.shape[0],))[:, None]
-        return start + np.cumsum(z, axis=-1)
+    def inverse_path(self, z_path: np.ndarray, history: np.ndarray | float) -> np.ndarray:
+        """Each step adds its z to the level ``offset`` steps back, which for steps past the first
+        ``offset`` is the path's own: a running sum over each position of the lag."""
+        lag, z = self.offset, np.asarray(z_path, dtype=np.float64)
+        start = np.atleast_1d(np.asarray(history, dtype=np.float64))[-lag:]
+        if len(start) < lag:
+            raise ValueError(f"a difference of lag {lag} inverts from {lag} earlier levels, got {len(start)}")
+        steps, laps = z.shape[-1], -(-z.shape[-1] // lag)
+        padded = np.zeros((*z.shape[:-1], laps * lag))
+        padded[..., :steps] = z
+        summed = np.cumsum(padded.reshape(*z.shape[:-1], laps, lag), axis=-2)
+        return (start + summed).reshape(padded.shape)[..., :steps]
+
+
+class SeasonalDifference(Difference):
+    """y[t] - y[t - m]: the model learns what changed since the same point one season ago, so a
+    repeating pattern and a straight trend are taken out before it sees the series."""
+
+    name = "sdiff"
+
+    def __init__(self, season: int) -> None:
+        super().__init__()
+        self.offset = self.season = season
 
 
 class Log(Transform):
-    """Natural logarithm, for positive series whose swings grow with their level."""
+    """Natural logarithm, then ``inner`` on the log levels: for positive series whose swings grow
+    with their level (the log makes them constant)."""
 
-    name = "log"
+    def __init__(self, inner: Transform | None = None) -> None:
+        super().__init__()
+        self.inner = inner or Transform()
+        self.name = "log" if self.inner.name == "none" else f"log_{self.inner.name}"
+        self.offset, self.season = self.inner.offset, self.inner.season
 
     def forward(self, y: np.ndarray) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
         if np.any(y <= 0):
             raise DataError(
-                f"the log transform needs a positive series, but its smallest value is {y.min():g}: "
-                "choose transform 'none' or 'diff'"
+                f"the {self.name} transform needs a positive series, but its smallest value is "
+                f"{y.min():g}: choose a transform without log"
             )
-        return np.log(y)
+        return self.inner.forward(np.log(y))
 
-    def inverse_one_step(self, z_pred: np.ndarray, previous_levels: np.ndarray) -> np.ndarray:
-        return np.exp(z_pred)
+    def inverse_one_step(self, z_pred: np.ndarray, levels: np.ndarray, times: np.ndarray) -> np.ndarray:
+        return np.exp(self.inner.inverse_one_step(z_pred, np.log(levels), times))
 
-    def inverse_path(self, z_path: np.ndarray, last_level: float | np.ndarray) -> np.ndarray:
-        return np.exp(np.asarray(z_path, dtype=np.float64))
+    def inverse_path(self, z_path: np.ndarray, history: np.ndarray | float) -> np.ndarray:
+        return np.exp(self.inner.inverse_path(z_path, np.log(history)))
 
 
-_BY_NAME = {t.name: t for t in (Transform, Difference, Log)}
+_BUILDERS = {
+    "none": lambda season: Transform(),
+    "diff": lambda season: Difference(),
+    "log": lambda season: Log(),
+    "sdiff": SeasonalDifference,
+    "log_sdiff": lambda season: Log(SeasonalDifference(season)),
+}
+
+
+def make_transform(name: str, season: int | None = None, reason: str = "") -> Transform:
+    """The transform called ``name`` (not ``auto``: see :func:`auto_transform`); the seasonal
+    ones difference over ``season`` steps."""
+    transform = _BUILDERS[name](season)
+    transform.reason = reason
+    return transform
+
 
 # A straight line fitted to the training part that rises or falls by more than this many
 # standard deviations of what the line leaves unexplained counts as a trend.
 TREND_THRESHOLD = 1.0
+# A season dominates when the seasonal difference keeps under this share of the first
+# difference's variance: repeating last season's value errs, in squares, less than half as much
+# as repeating the last value. For a season plus white noise (variance s2) the seasonal difference
+# keeps 2 s2 and the first difference 2 s2 + the season's own step-to-step variance, so the share
+# is under a half exactly when the season moves more from step to step than the noise does.
+SEASONAL_SHARE = 0.5
+# Swings grow with the level when, across the training part's complete seasons, the log of a
+# season's spread rises at least this much per unit of the log of its mean: 1 for swings in
+# proportion to the level (multiplicative), 0 for constant ones (additive); half-way decides.
+SWING_ELASTICITY = 0.5
+# ... judged only when the seasons' means differ enough to tell: the highest this many times the lowest.
+LEVEL_RATIO = 1.5
 
 
 def has_trend(y_train: np.ndarray) -> bool:
@@ -92,8 +151,57 @@ def has_trend(y_train: np.ndarray) -> bool:
     return rise > TREND_THRESHOLD * max(residual_std, 1e-12)
 
 
-def make_transform(name: str, y_train: np.ndarray) -> Transform:
-    """The transform called ``name``; ``auto`` picks ``diff`` for a trending training part."""
-    if name == "auto":
-        name = "diff" if has_trend(y_train) else "none"
-    return _BY_NAME[name]()
+def seasonal_share(y: np.ndarray, season: int) -> float:
+    """The seasonal difference's variance over the first difference's (1 when the series is flat)."""
+    y = np.asarray(y, dtype=np.float64)
+    step = np.var(np.diff(y))
+    return float(np.var(y[season:] - y[:-season]) / step) if step > 0 else 1.0
+
+
+def swing_elasticity(y: np.ndarray, season: int) -> float | None:
+    """How a season's spread grows with its mean, over the complete seasons of ``y`` (the latest):
+    the slope of log spread on log mean, the spread taken around each season's own straight line.
+
+    None when it cannot tell: a value not positive, fewer than 3 seasons, seasons too short to
+    have a spread, or means within LEVEL_RATIO of each other.
+    """
+    y = np.asarray(y, dtype=np.float64)
+    count = len(y) // season
+    if count < 3 or season < 3 or np.min(y) <= 0:
+        return None
+    rows = y[len(y) - count * season:].reshape(count, season)
+    means = rows.mean(axis=1)
+    t = np.arange(season) - (season - 1) / 2
+    slopes = rows @ t / (t @ t)
+    spreads = np.std(rows - means[:, None] - slopes[:, None] * t, axis=1)
+    if means.max() < LEVEL_RATIO * means.min() or np.any(spreads <= 0):
+        return None
+    return float(np.polyfit(np.log(means), np.log(spreads), 1)[0])
+
+
+def auto_transform(y_train: np.ndarray, season: int | None, season_problem: str | None = None) -> Transform:
+    """``auto``, decided on the training part alone, with its reason in words.
+
+    A seasonal difference when a season is known (given or detected), usable (no
+    ``season_problem``) and dominant (see SEASONAL_SHARE), with the log first when the swings
+    grow with the level (see SWING_ELASTICITY); otherwise the first difference when the
+    training part trends, else none.
+    """
+    fallback = "diff" if has_trend(y_train) else "none"
+    trend = "the training part trends" if fallback == "diff" else "the training part shows no trend"
+    if season_problem or not season:
+        why = f"no seasonal difference: {season_problem or 'no season known'}"
+        return make_transform(fallback, reason=f"auto chose {fallback}: {trend}; {why}")
+    share = seasonal_share(y_train, season)
+    dominance = (f"the seasonal difference over {season} steps keeps {share:.0%} of the first "
+                 f"difference's variance")
+    if share >= SEASONAL_SHARE:
+        return make_transform(fallback, reason=(f"auto chose {fallback}: {trend}; the season does not "
+                                                f"dominate: {dominance} (not under {SEASONAL_SHARE:.0%})"))
+    elasticity = swing_elasticity(y_train, season)
+    grows = elasticity is not None and elasticity >= SWING_ELASTICITY
+    name = "log_sdiff" if grows else "sdiff"
+    swings = (f"the swings grow with the level (elasticity {elasticity:.2f}, at least {SWING_ELASTICITY})"
+              if grows else "the swings do not clearly grow with the level")
+    return make_transform(name, season, reason=(f"auto chose {name}: the season dominates: {dominance} "
+                                                f"(under {SEASONAL_SHARE:.0%}); {swings}"))

@@ -9,14 +9,15 @@ a training label or shapes the scaler.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.season import detect_season
 from lstm_core.data.series import Series
-from lstm_core.data.transforms import Transform, make_transform
+from lstm_core.data.transforms import SEASONAL, Transform, auto_transform, make_transform
 from lstm_core.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -42,11 +43,16 @@ def sliding_windows(matrix: np.ndarray, window: int) -> tuple[np.ndarray, np.nda
 
 @dataclass(frozen=True)
 class Split:
-    """Chronological split of ``rows`` rows: [0, train_end) train, then validation, then test."""
+    """Chronological split of ``rows`` rows: [0, train_end) train, then validation, then test.
+
+    ``problem`` says why the settings cannot be trained on (a seasonal transform that does not
+    fit): :func:`check_fits` raises it, so a preview shows it where training would refuse.
+    """
 
     rows: int
     train_end: int
     val_end: int
+    problem: str | None = None
 
     @classmethod
     def of(cls, rows: int, val_share: float, test_share: float) -> Split:
@@ -113,7 +119,7 @@ class WindowedData:
     def to_levels(self, scaled_pred: np.ndarray, times: np.ndarray) -> np.ndarray:
         """One-step predictions (scaled) for labels at ``times`` back to original units."""
         z = self.unscale_target(np.asarray(scaled_pred, dtype=np.float64).reshape(-1))
-        return self.transform.inverse_one_step(z, self.levels[times - 1])
+        return self.transform.inverse_one_step(z, self.levels, np.asarray(times))
 
     def last_window(self, end_time: int | None = None) -> np.ndarray:
         """The ``window`` scaled rows before time ``end_time`` (default: past the end)."""
@@ -134,19 +140,47 @@ class WindowedData:
 
 
 def choose_split(values: np.ndarray, config: ExperimentConfig) -> tuple[Transform, Split]:
-    """The transform (``auto`` decided on the training part alone) and the split of its rows."""
+    """The transform (``auto`` and the season decided on the training part alone) and the split
+    of its rows. A seasonal transform named in the settings that cannot be used comes back as
+    none, with the reason in the split's ``problem``."""
     first = Split.of(len(values), config.val_share, config.test_share)
-    transform = make_transform(config.transform, values[: first.train_end])
+    train = values[: first.train_end]
+    season = config.season_length or detect_season(train)
+    problem = season_problem(len(values), len(train), season, config)
+    if config.transform == "auto":
+        transform = auto_transform(train, season, problem)
+    elif config.transform in SEASONAL and problem:
+        refused = f"the transform {config.transform} cannot be used: {problem}"
+        return Transform(), replace(first, problem=refused)
+    else:
+        transform = make_transform(config.transform, season)
     return transform, Split.of(len(values) - transform.offset, config.val_share, config.test_share)
+
+
+def season_problem(length: int, train_length: int, season: int | None,
+                   config: ExperimentConfig) -> str | None:
+    """Why a seasonal difference cannot be used here, or None: it needs a season, two of them in
+    the training part, and after the first season enough training rows for MIN_TRAIN_WINDOWS."""
+    if not season:
+        return "no season was detected in the training part (a season length can be given)"
+    if 2 * season > train_length:
+        return (f"the training part ({train_length} samples) holds fewer than two seasons of "
+                f"{season} steps")
+    rows = Split.of(length - season, config.val_share, config.test_share).train_end
+    if rows - config.window < MIN_TRAIN_WINDOWS:
+        return (f"after its first season of {season} steps the training part keeps {rows} rows, "
+                f"too few for a window of {config.window} and {MIN_TRAIN_WINDOWS} training windows: "
+                "use a shorter window or more data")
+    return None
 
 
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
     transform, split = choose_split(series.values, config)
+    check_fits(split, window, len(series))
     matrix = series.matrix()[transform.offset:].copy()
     matrix[:, 0] = transform.forward(series.values)
-    check_fits(split, window, len(series))
 
     scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])
     scaled = scaler.transform(matrix)
@@ -167,7 +201,10 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
 
 
 def check_fits(split: Split, window: int, length: int) -> None:
-    """Refuse a window too long for the training part, or a test part too small to score."""
+    """Refuse the split's problem, a window too long for the training part, or a test part too
+    small to score."""
+    if split.problem:
+        raise ConfigError(split.problem)
     train_rows = split.train_end
     if train_rows - window < MIN_TRAIN_WINDOWS:
         longest = train_rows - MIN_TRAIN_WINDOWS

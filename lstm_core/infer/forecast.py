@@ -43,7 +43,7 @@ def forecast_future(net: NumpyLSTM, data: WindowedData, horizon: int, paths: int
                     rng: np.random.Generator | None = None) -> np.ndarray:
     """Levels for the ``horizon`` steps after the last sample: (horizon,), or (paths, horizon)."""
     scaled = rollout_scaled(net, data.last_window(), horizon, paths=paths, rng=rng)
-    levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels[-1])
+    levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels)
     return levels[0] if paths == 1 else levels
 
 
@@ -70,7 +70,7 @@ def rollout_test(net: NumpyLSTM, data: WindowedData) -> TestRollout:
     start_row = start_time - data.transform.offset
     scaled = rollout_scaled(net, data.last_window(start_time), len(data.test_times),
                             features=data.scaled[start_row:, 1:])
-    levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels[start_time - 1])
+    levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels[:start_time])
     return TestRollout(data.test_times, levels[0], data.levels[data.test_times])
 
 

@@ -82,7 +82,7 @@ class ExperimentResult:
             "baselines": {name: b.to_dict() for name, b in ev.baselines.items()},
             "season_length": ev.season_length,
             "verdict": ev.verdict(),
-            "notes": ev.notes(),
+            "notes": ev.notes() + ([reason] if (reason := self.data.transform.reason) else []),
             "epochs_run": self.training.epochs_run,
             "best_epoch": self.training.best_epoch,
             "stop_reason": self.training.stop_reason,

@@ -26,6 +26,7 @@ from lstm_core.data.csv.load import MAX_BYTES
 from lstm_core.data.csv.read import MB
 from lstm_core.data.examples import EXAMPLES, FOLDER, example_at
 from lstm_core.data.series import Series
+from lstm_core.data.transforms import Transform
 from lstm_core.data.windows import prepare
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.runs.experiment import ExperimentResult, assemble
@@ -272,13 +273,18 @@ def _layer_source() -> str:
 def keras_script(result: ExperimentResult) -> str:
     """``reproduce.py``: the run retrained with plain Keras, outside LSTM Lab."""
     run = {
-        "SETTINGS": experiment_values(result.config) | {"transform": result.data.transform.name},
+        "SETTINGS": experiment_values(result.config) | _resolved(result.data.transform),
         "THREADS": result.threads or 0,
         "MEASURED_RMSE": float(result.evaluation.test_metrics.rmse),
     }
     values = "".join(f"{name} = {_literal(value)}\n" for name, value in run.items())
     script = _fill(TEMPLATE.read_text(), "template", "")  # the note for LSTM Lab's developers
     return _fill(_fill(script, "run", values), "layer", _layer_source() + "\n")
+
+
+def _resolved(transform: Transform) -> dict:
+    """The transform as the run resolved it, and a seasonal one's season (given or detected)."""
+    return {"transform": transform.name} | ({"season_length": transform.season} if transform.season else {})
 
 
 def _literal(value: object) -> str:

@@ -4,9 +4,8 @@ import pytest
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series, generate
-from lstm_core.data.transforms import Difference, Log, Transform, has_trend, make_transform
 from lstm_core.data.windows import Split, prepare, sliding_windows
-from lstm_core.errors import ConfigError, DataError
+from lstm_core.errors import ConfigError
 
 
 def test_sliding_windows_on_a_tiny_array():
@@ -62,46 +61,12 @@ def test_changing_test_values_changes_neither_scaler_nor_training_data():
 
 
 def test_auto_transform_decides_on_the_training_part_only():
-    flat = generate("sine", length=400, noise="none").values
+    flat = generate("sine", length=400).values
     tail_trend = flat.copy()
     tail_trend[320:] += np.arange(80) * 5.0  # a trend that starts in the test part
     assert prepare(Series(values=tail_trend), config(transform="auto")).transform.name == "none"
     rising = generate("trend_seasonal", length=400).values
     assert prepare(Series(values=rising), config(transform="auto")).transform.name == "diff"
-
-
-def test_has_trend_tells_a_trend_from_a_wave():
-    assert has_trend(np.arange(50.0) + np.sin(np.arange(50)))
-    assert not has_trend(generate("sine", length=500, noise="none").values)
-
-
-@pytest.mark.parametrize("transform", [Transform(), Difference(), Log()])
-def test_transforms_invert_exactly(transform):
-    y = generate("trend_seasonal", length=200, noise="none").values  # positive, trending
-    z = transform.forward(y)
-    times = np.arange(1, len(y))
-    np.testing.assert_allclose(transform.inverse_one_step(z[times - transform.offset], y[times - 1]),
-                               y[times])
-    start = 50
-    path = transform.inverse_path(z[start + 1 - transform.offset:], y[start])
-    np.testing.assert_allclose(path, y[start + 1:])
-
-
-def test_difference_reaches_levels_never_seen_in_training():
-    y = np.arange(0.0, 100.0)
-    z = Difference().forward(y)
-    path = Difference().inverse_path(z[:10] * 0 + 1.0, y[-1])  # keep rising by 1 a step
-    np.testing.assert_array_equal(path, np.arange(100.0, 110.0))
-
-
-def test_difference_inverts_many_paths_at_once():
-    paths = np.array([[1.0, 1.0], [2.0, -1.0]])
-    np.testing.assert_array_equal(Difference().inverse_path(paths, 10.0), [[11, 12], [12, 11]])
-
-
-def test_log_needs_a_positive_series():
-    with pytest.raises(DataError, match="positive"):
-        make_transform("log", np.ones(3)).forward(np.array([1.0, 0.0, 2.0]))
 
 
 def test_feature_columns_are_scaled_and_windowed_with_the_target():

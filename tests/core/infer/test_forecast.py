@@ -94,3 +94,54 @@ def test_monte_carlo_dropout_band_brackets_its_median():
     assert np.all(band.upper_95 - band.lower_95 > 0)  # dropout spreads the paths
     with pytest.raises(ConfigError, match="needs a model trained with dropout"):
         forecast_band(NumpyLSTM((layer,), *head, dropout=0.0), data, horizon=5)
+
+
+class SameChange:
+    """A perfect network for a series whose transform is constant: the next z is the last one."""
+
+    dropout = 0.0
+
+    def predict(self, windows, rng=None):
+        return windows[:, -1, 0]
+
+
+def seasonal_series(transform: str, length: int) -> np.ndarray:
+    """A season of 12 on a trend: added to a line (sdiff: constant), or multiplying a growth
+    (log_sdiff: constant), so a perfect rollout continues the series exactly."""
+    t = np.arange(length)
+    season = np.array([0, 3, 5, 4, 1, -2, -4, -5, -3, -1, 2, 0], dtype=float)[t % 12]
+    return 50 + 0.5 * t + season if transform == "sdiff" else np.exp(0.01 * t) * (10 + season)
+
+
+@pytest.mark.parametrize("transform", ["sdiff", "log_sdiff"])
+def test_seasonal_forecasts_and_rollouts_invert_to_the_series_own_continuation(transform):
+    full = seasonal_series(transform, 330)
+    data = prepare(Series(values=full[:300]), ExperimentConfig(window=5, transform=transform))
+    assert data.transform.name == transform and data.transform.offset == 12
+    np.testing.assert_allclose(data.to_levels(data.y_test, data.test_times), full[data.test_times], rtol=1e-9)
+    # 30 steps past the end: beyond one season, the path builds on its own predictions
+    np.testing.assert_allclose(forecast_future(SameChange(), data, horizon=30), full[300:], rtol=1e-5)
+    paths = forecast_future(SameChange(), data, horizon=30, paths=3)
+    assert paths.shape == (3, 30)
+    np.testing.assert_allclose(paths, np.tile(full[300:], (3, 1)), rtol=1e-5)
+    rollout = rollout_test(SameChange(), data)
+    np.testing.assert_allclose(rollout.predicted, full[data.test_times], rtol=1e-5)
+
+
+def test_a_tiny_training_with_sdiff_forecasts_in_the_series_units():
+    from lstm_core.config.settings import SourceConfig
+    from lstm_core.runs.experiment import run_experiment
+
+    source = SourceConfig(generator="trend_seasonal", params={"length": 300, "period": 12, "slope": 0.2})
+    config = ExperimentConfig(source=source, window=12, units=[8], epochs=30, patience=0,
+                              learning_rate=0.01, transform="sdiff", horizon=24)
+    result = run_experiment(config)
+    values = result.data.series.values
+    assert result.data.transform.offset == 12
+    ev = result.evaluation
+    # seasonal naive misses the trend's rise over a season (2.4); the naive misses the season
+    assert ev.test_metrics.rmse < 0.5 * ev.baselines["seasonal_naive"].metrics.rmse
+    assert ev.test_metrics.rmse < ev.baselines["naive"].metrics.rmse
+    # the forecast continues the rising level (about 0.2 a step), not the differences' scale
+    assert abs(result.forecast.mean() - (values[-12:].mean() + 0.2 * 18)) < 2.0
+    assert result.test_rollout.rmse < ev.baselines["seasonal_naive"].metrics.rmse

@@ -1,5 +1,5 @@
-"""The exported script's template repeats LSTM Lab's split and windows, so it is checked against them:
-its own functions, imported, on series of several lengths, shares, windows and transforms."""
+"""The exported script's template repeats LSTM Lab's split, windows and transforms, so it is checked
+against them: its own functions, imported, on series of several lengths, shares, windows and transforms."""
 
 from __future__ import annotations
 
@@ -29,17 +29,20 @@ def test_the_split_is_lstm_labs(rows: int, val_share: float, test_share: float) 
     (151, 1, 0.0, 0.05, "diff", 1),
     (97, 12, 0.25, 0.25, "log", 0),
     (300, 30, 0.15, 0.3, "diff", 2),
+    (240, 6, 0.1, 0.2, "sdiff", 0),
+    (181, 4, 0.0, 0.1, "log_sdiff", 1),
 ])
 def test_the_windows_are_lstm_labs(length: int, window: int, val_share: float, test_share: float,
                                    transform: str, features: int) -> None:
     rng = np.random.default_rng(length)
-    values = 5 + np.sin(np.arange(length) / 7) + rng.uniform(0, 1, length)  # positive, for the log
+    season = np.sin(2 * np.pi * np.arange(length) / 12)  # detected for the seasonal transforms
+    values = 5 + np.arange(length) / 50 + season + rng.uniform(0, 0.3, length)  # positive, for the log
     extra = pd.DataFrame({f"feature_{k + 1}": rng.normal(size=length) for k in range(features)})
     config = ExperimentConfig(window=window, val_share=val_share, test_share=test_share,
                               transform=transform, scaler="standard" if features else "minmax")
     ours = prepare(Series(values, features=extra if features else None), config)
     settings = {"window": window, "val_share": val_share, "test_share": test_share,
-                "transform": transform, "scaler": config.scaler}
+                "transform": transform, "scaler": config.scaler, "season_length": ours.transform.season}
     table = pd.concat([pd.DataFrame({"value": values}), extra], axis=1)
     _, _, offset, X, y, rows, parts = template.prepare(table, settings)
     assert offset == ours.transform.offset
@@ -49,6 +52,9 @@ def test_the_windows_are_lstm_labs(length: int, window: int, val_share: float, t
         np.testing.assert_array_equal(X[part], X_part)
         np.testing.assert_array_equal(y[part], y_part)
         np.testing.assert_array_equal(rows[part] + offset, times)
+    z = ours.unscale_target(ours.y_test) + 0.1  # a prediction off by 0.1, back to levels alike
+    np.testing.assert_array_equal(template.levels(z, values, ours.test_times, settings),
+                                  ours.transform.inverse_one_step(z, ours.levels, ours.test_times))
 
 
 def test_the_template_has_the_blocks_an_export_fills() -> None:
