@@ -28,6 +28,8 @@ def _sine(**params) -> SourceConfig:
     return SourceConfig(kind="generate", generator="sine", params=params)
 
 
+# Every preset feeds the model the scaled levels, as the tutorials did (transform "none"): auto
+# would pick a seasonal difference for the clean sines and the square wave, and change the lesson.
 PRESETS: dict[str, Preset] = {
     p.name: p
     for p in (
@@ -38,7 +40,7 @@ PRESETS: dict[str, Preset] = {
             "20 epochs in batches of 128. With nothing random to miss, even this small model "
             "follows the wave almost exactly: compare its error with the naive forecast's.",
             ExperimentConfig(source=_sine(noise="none"), window=50, units=[10], epochs=20,
-                             batch_size=128, learning_rate=0.01, patience=0, horizon=200),
+                             batch_size=128, learning_rate=0.01, patience=0, horizon=200, transform="none"),
         ),
         Preset(
             "fading_rollout",
@@ -49,7 +51,7 @@ PRESETS: dict[str, Preset] = {
             "as the tutorial found.",
             ExperimentConfig(source=_sine(period=100.0, noise="uniform", noise_level=0.05),
                              window=25, units=[300], epochs=60, batch_size=32, patience=20,
-                             horizon=400),
+                             horizon=400, transform="none"),
         ),
         Preset(
             "sin_t_lookback_1",
@@ -59,7 +61,7 @@ PRESETS: dict[str, Preset] = {
             "little about where the wave goes next: the error stays near the noise level, only "
             "a little below the naive forecast's; try a window of 30 and compare.",
             ExperimentConfig(source=_sine(period=62.83185307179586, noise_level=0.5), window=1,
-                             units=[32], scaler="minmax", epochs=30, patience=5),
+                             units=[32], scaler="minmax", epochs=30, patience=5, transform="none"),
         ),
         Preset(
             "stacked_dropout",
@@ -68,7 +70,7 @@ PRESETS: dict[str, Preset] = {
             "dropout after each. Dropout also gives the forecast its uncertainty band: each "
             "rollout drops different units, and their spread is drawn around the forecast.",
             ExperimentConfig(source=_sine(), window=50, units=[100, 50], dropout=0.2, epochs=30,
-                             patience=5, horizon=200),
+                             patience=5, horizon=200, transform="none"),
         ),
         Preset(
             "window_too_short",
@@ -78,7 +80,8 @@ PRESETS: dict[str, Preset] = {
             "pile up at every jump and the forecast goes flat; set the window to 60 and train again.",
             ExperimentConfig(source=SourceConfig(kind="generate", generator="square",
                                                  params={"period": 50.0, "noise_level": 0.05}),
-                             window=5, units=[32], epochs=40, patience=10, horizon=200),
+                             window=5, units=[32], epochs=40, patience=10, horizon=200,
+                             transform="none"),
         ),
         Preset(
             "overfitting",
@@ -89,7 +92,7 @@ PRESETS: dict[str, Preset] = {
             "compare the test error.",
             ExperimentConfig(source=_sine(length=120, period=25.0, noise_level=0.4), window=30,
                              units=[128, 128], epochs=200, patience=0, learning_rate=0.005,
-                             val_share=0.2, test_share=0.2, horizon=50),
+                             val_share=0.2, test_share=0.2, horizon=50, transform="none"),
         ),
     )
 }
