@@ -1,4 +1,5 @@
-"""The command line: ``python -m lstm_core train ...`` and ``python -m lstm_core generators``.
+"""The command line: ``python -m lstm_core train ...``, ``python -m lstm_core backtest ...`` and
+``python -m lstm_core generators``.
 
 Every flag maps onto :class:`ExperimentConfig`; bad input exits with status 2 and one line
 ``error: ...`` on stderr.
@@ -16,6 +17,7 @@ from lstm_core.config.fields import CSV_OPTIONS, SETTINGS, Kind, Setting, as_col
 from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError, LSTMLabError
+from lstm_core.runs.backtest import EXPANDING, FIXED, LABELS, BacktestResult, BacktestSpec
 
 EXIT_USAGE = 2
 # How the command line reads a setting's value; argparse names a wrong one ("invalid int value").
@@ -42,8 +44,20 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("generators", help="list the series generators and their parameters")
     train = commands.add_parser("train", help="train an LSTM and forecast",
                                 description="Train an LSTM on a series and forecast past its end.")
+    _add_experiment_flags(train)
+    backtest = commands.add_parser(
+        "backtest", help="rolling-origin backtest before the test part",
+        description="Train the LSTM at several origins before the test part, forecast from each, "
+                    "and score it by step ahead next to every yardstick. The test part is never read.")
+    _add_experiment_flags(backtest, without=("horizon",))  # --horizon is the backtest's own
+    _add_backtest_flags(backtest)
+    return parser
 
-    source = train.add_argument_group("data source (default: --generate sine)")
+
+def _add_experiment_flags(command: argparse.ArgumentParser, without: tuple[str, ...] = ()) -> None:
+    """The data source, model and output flags that ``train`` and ``backtest`` share, but the
+    settings named in ``without``."""
+    source = command.add_argument_group("data source (default: --generate sine)")
     which = source.add_mutually_exclusive_group()
     which.add_argument("--generate", metavar="KIND", choices=list(GENERATORS),
                        help=f"generate a series: {', '.join(GENERATORS)}")
@@ -51,21 +65,35 @@ def build_parser() -> argparse.ArgumentParser:
     for setting in CSV_OPTIONS:
         _add_flag(source, setting, SourceConfig())
 
-    generator = train.add_argument_group("generator parameters (see 'generators')")
+    generator = command.add_argument_group("generator parameters (see 'generators')")
     for name, param in _generator_params().items():
         generator.add_argument(f"--{name.replace('_', '-')}", dest=f"gen_{name}", metavar="V",
                                help=param.help)
 
-    model = train.add_argument_group("model and training")
+    model = command.add_argument_group("model and training")
     for setting in SETTINGS:
-        if not setting.source:
+        if not setting.source and setting.name not in without:
             _add_flag(model, setting, ExperimentConfig())
 
-    output = train.add_argument_group("input and output")
+    output = command.add_argument_group("input and output")
     output.add_argument("--config", metavar="FILE", help="start from a JSON config; flags override it")
     output.add_argument("--json", action="store_true", help="print one JSON object with the results")
     output.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    return parser
+
+
+def _add_backtest_flags(command: argparse.ArgumentParser) -> None:
+    spec = BacktestSpec()
+    group = command.add_argument_group("backtest")
+    group.add_argument("--origins", type=int, metavar="K", default=spec.origins,
+                       help=f"forecast origins before the test part; default {spec.origins}")
+    group.add_argument("--horizon", dest="backtest_horizon", type=int, metavar="H", default=spec.horizon,
+                       help=f"steps forecast from each origin (not the config's horizon past the "
+                            f"end); default {spec.horizon}")
+    group.add_argument("--fixed-window", action="store_true",
+                       help="train on the last points before each origin, as many as the first "
+                            "origin has, instead of on everything before it")
+    group.add_argument("--reuse-model", action="store_true",
+                       help="train the LSTM once, before the first origin, and reuse it at every origin")
 
 
 def _add_flag(group: argparse._ArgumentGroup, setting: Setting,
@@ -98,7 +126,7 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
         source.kind, source.generator = "generate", args.generate
     source.params.update(_generator_args(args, source))
     for setting in SETTINGS:
-        value = getattr(args, setting.name)
+        value = getattr(args, setting.name, None)  # a command may leave a setting out
         if value is not None and setting.stored and setting.kind is not Kind.UNITS:
             setattr(source if setting.source else config, setting.name, value)
     if args.units is not None or args.layers is not None:
@@ -167,6 +195,39 @@ def _print_summary(result) -> None:
     print(f"forecast ({len(forecast)} steps): {head}{' ...' if len(forecast) > 5 else ''}")
 
 
+def _stage_printer(stage: str) -> None:
+    print(stage, file=sys.stderr, flush=True)
+
+
+def _print_backtest(result: BacktestResult) -> None:
+    """The spec, then per model the RMSE's mean ± spread across origins and its RMSE by step."""
+    print(f"backtest: {result.spec.describe()}; origins at t = "
+          f"{', '.join(str(o) for o in result.origins)} (test part from t = {result.test_start})")
+    steps = range(1, result.spec.horizon + 1)
+    print(f"\n{'RMSE':<16}{'mean':>10}{'± std':>10}  by step ahead: " + " ".join(f"{s:>8}" for s in steps))
+    for key, (mean, std) in result.summary().items():
+        by_step = " ".join(f"{v:>8.4g}" for v in result.rmse_by_step(key))
+        print(f"{LABELS.get(key, key):<16}{mean:>10.4g}{std:>10.4g}  {'':>15}{by_step}")
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"\nwall time: {result.seconds:.1f} s")
+
+
+def _train(config: ExperimentConfig, args: argparse.Namespace):
+    from lstm_core.runs.experiment import run_experiment  # imports TensorFlow: only once input is valid
+
+    return run_experiment(config, progress=None if args.quiet else _progress_printer)
+
+
+def _backtest(config: ExperimentConfig, args: argparse.Namespace) -> BacktestResult:
+    from lstm_core.runs.backtest import run_backtest
+
+    spec = BacktestSpec(args.origins, args.backtest_horizon, FIXED if args.fixed_window else EXPANDING,
+                        refit=not args.reuse_model)
+    return run_backtest(config, None, spec.validate(), progress=None if args.quiet else _progress_printer,
+                        on_stage=None if args.quiet else _stage_printer)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -174,15 +235,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_generators()
             return 0
         config = config_from_args(args)
-        from lstm_core.runs.experiment import run_experiment  # imports TensorFlow: only once input is valid
-
-        result = run_experiment(config, progress=None if args.quiet else _progress_printer)
+        result = _backtest(config, args) if args.command == "backtest" else _train(config, args)
     except LSTMLabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
         print(json.dumps(result.to_dict()))
+    elif args.command == "backtest":
+        _print_backtest(result)
     else:
         _print_summary(result)
     return 0
-

@@ -5,7 +5,7 @@ import math
 import streamlit as st
 
 from lstm_core.config.settings import LIMITS, DataMode
-from lstm_core.data.csv.load import DUPLICATE_RULES, MISSING_RULES, CsvPreview
+from lstm_core.data.csv.load import DECIMAL_RULES, DUPLICATE_RULES, MISSING_RULES, CsvPreview
 from lstm_core.data.examples import EXAMPLES, example_at
 from lstm_core.data.series import GENERATORS, Param
 from lstm_core.errors import DataError
@@ -14,14 +14,15 @@ from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import plan, time_axis
 from ui.session import Dataset, Upload, bound, config_field, session
-from ui.widgets import MODE_LABELS, next_step, show_problems
+from ui.widgets import MODE_LABELS, next_step, sentence, show_problems
 
 PARAM_COLUMNS = 3
 # The upload's cleaning choices: label, SourceConfig field, options, how an option reads.
 CLEANING = (
     ("Repeated times", "duplicates", DUPLICATE_RULES, str),
     ("Missing values", "missing", MISSING_RULES, str),
-    ("Resample", "resample", (None, "auto"), {None: "no", "auto": "to the usual step"}.get),
+    ("Resample", "resample", (None, "auto"), {None: "keep as is", "auto": "to the usual step"}.get),
+    ("Decimal mark", "decimal", DECIMAL_RULES, str),
 )
 DAY_ORDER = ("Dates read as", "dayfirst", (None, True, False),
              {None: "(choose)", True: "day first", False: "month first"}.get)
@@ -109,7 +110,8 @@ def cleaning_options(found: CsvPreview) -> None:
     with st.expander("Cleaning options", expanded=found.dates_ambiguous):
         for column, (label, name, options, shown) in zip(st.columns(len(choices)), choices, strict=True):
             with column:
-                st.selectbox(label, options, format_func=shown, help=HELP[name],
+                # A None option shows as the placeholder while chosen: name it as the option reads.
+                st.selectbox(label, options, format_func=shown, help=HELP[name], placeholder=shown(None),
                              **config_field(f"source.{name}"))
 
 
@@ -126,6 +128,8 @@ def upload_section() -> None:
         return
     found = current.preview(upload)
     st.text(f"Using {upload.name}: {found.rows:,} rows; " + "; ".join(found.notes))
+    if current.data.fitted:
+        st.caption(sentence(current.data.fitted))
     column_pickers(found)
     cleaning_options(found)
     with st.expander("First rows of the file"):

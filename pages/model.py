@@ -4,13 +4,23 @@ import streamlit as st
 
 from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
 from lstm_core.infer.param_count import count_params
-from lstm_core.jobs.job import FAILED, IDLE
+from lstm_core.jobs.job import FAILED, JobSnapshot
+from lstm_core.runs.experiment import ExperimentResult
 from ui import plots, view
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.plan import Plan, plan
 from ui.session import Dataset, bound, config_field, prewarm, session
-from ui.widgets import capitalized, duration, live, next_step, plain, sentence, show_problems
+from ui.widgets import (
+    capitalized,
+    duration,
+    fit_duration,
+    live,
+    next_step,
+    plain,
+    sentence,
+    show_problems,
+)
 
 
 def whole(name: str) -> dict:
@@ -49,7 +59,8 @@ def training_settings() -> None:
     st.markdown("**Training**")
     st.number_input("Epochs (at most)", help=HELP["epochs"], **whole("epochs"), **config_field("epochs"))
     if view.hide_advanced():
-        st.caption("Advanced controls are hidden: switch them on under View in the sidebar.")
+        st.caption("Advanced controls are hidden: switch off 'Hide advanced controls' under Workshop "
+                   "in the sidebar.")
         return
     st.number_input("Batch size", help=HELP["batch_size"], **whole("batch_size"),
                     **config_field("batch_size"))
@@ -100,37 +111,55 @@ def train_controls(data: Dataset, problems: list[str]) -> None:
         st.warning(plain(sentence(refusal)), icon=":material/block:")
 
 
+def running_panel(snap: JobSnapshot) -> None:
+    if snap.epochs:
+        left = f" · at most {duration(snap.eta)} left" if snap.eta is not None else ""
+        text = f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed{left}"
+    else:
+        text = f"{capitalized(snap.activity)}… ({duration(snap.elapsed)})"
+        if snap.queue_position is not None:
+            st.caption("Everyone on this server shares a few training slots, one per core: "
+                       "yours starts as soon as one is free. Stop leaves the queue.")
+    st.progress(snap.fraction, text=text)
+    if snap.stop_requested:
+        st.caption("Stopping after the current batch…")
+
+
+def loss_chart(history: dict[str, list], best_epoch: int | None) -> None:
+    log_scale = st.toggle("Logarithmic loss axis", value=True, key="model.log_scale", help=HELP["log_scale"])
+    st.plotly_chart(plots.loss_figure(history, log_scale, best_epoch))
+
+
+def result_panel(result: ExperimentResult, snap: JobSnapshot) -> None:
+    """The current result's own training: the job's last one, or a run restored or imported."""
+    training, own = result.training, result is session().training.job.result
+    took = fit_duration(result)
+    if own:
+        took += f" ({duration(snap.elapsed)} in all, with waiting for a slot and start-up)"
+    lead = "" if own else "Restored run: "
+    st.success(f"{lead}{sentence(training.message)} Test RMSE "
+               f"**{result.evaluation.test_metrics.rmse:.4g}**. {took}.", icon=":material/check_circle:")
+    if training.loss:
+        loss_chart(training.history, training.best_epoch)
+    next_step("results", "See the results")
+    next_step("forecast", "See the forecast")
+
+
 def training_panel() -> None:
     current = session()
     snap, result = current.training.job.snapshot(), current.result()
-    if snap.state == IDLE:
-        st.caption("Press Train to fit the model. The loss curves will grow here, epoch by epoch.")
-        return
     if snap.running:
-        if snap.epochs:
-            left = f" · at most {duration(snap.eta)} left" if snap.eta is not None else ""
-            text = f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed{left}"
-        else:
-            text = f"{capitalized(snap.activity)}… ({duration(snap.elapsed)})"
-            if snap.queue_position is not None:
-                st.caption("Everyone on this server shares a few training slots, one per core: "
-                           "yours starts as soon as one is free. Stop leaves the queue.")
-        st.progress(snap.fraction, text=text)
-        if snap.stop_requested:
-            st.caption("Stopping after the current batch…")
+        running_panel(snap)
     elif snap.state == FAILED:
         show_problems([snap.error or "the training failed"])
     elif result is not None:
-        st.success(f"{sentence(result.training.message)} Test RMSE "
-                   f"**{result.evaluation.test_metrics.rmse:.4g}**, in {duration(snap.elapsed)}.",
-                   icon=":material/check_circle:")
+        result_panel(result, snap)
+        return
+    else:
+        st.caption("Press Train to fit the model. The loss curves will grow here, epoch by epoch.")
+        return
     if snap.epochs:
-        log_scale = st.toggle("Logarithmic loss axis", value=True, key="model.log_scale",
-                              help=HELP["log_scale"])
-        st.plotly_chart(plots.loss_figure(snap.epochs, log_scale, snap.best_epoch))
-    if result is not None and not snap.running:
-        next_step("results", "See the results")
-        next_step("forecast", "See the forecast")
+        loss_chart(snap.history, snap.best_epoch)
 
 
 def page(data: Dataset) -> None:

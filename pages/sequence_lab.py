@@ -67,7 +67,7 @@ def training_panel() -> None:
                    f"{job.result.training.message}, in {duration(snap.elapsed)}.",
                    icon=":material/check_circle:")
     if snap.epochs:
-        st.plotly_chart(gate_plots.lab_loss_figure(snap.epochs, snap.best_epoch))
+        st.plotly_chart(gate_plots.lab_loss_figure(snap.history, snap.best_epoch))
 
 
 def label(model: LabModel) -> str:

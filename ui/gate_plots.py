@@ -6,9 +6,8 @@ fonts, sizes and colours.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import plotly.graph_objects as go
@@ -24,9 +23,6 @@ from .plots import (
     _line,
     loss_figure,
 )
-
-if TYPE_CHECKING:  # importing lstm_core.nn.train would import TensorFlow
-    from lstm_core.runs.progress import EpochProgress
 
 # A gate value this close to 0 or 1 counts as saturated: the gate is a closed or open switch.
 SATURATION_MARGIN = 0.05
@@ -128,9 +124,9 @@ def saturation_figure(gates: dict[Quantity, np.ndarray]) -> go.Figure:
                    "% of values", SMALL_HEIGHT + 60)
 
 
-def lab_loss_figure(epochs: Sequence[EpochProgress], best_epoch: int | None) -> go.Figure:
+def lab_loss_figure(history: Mapping[str, Sequence], best_epoch: int | None) -> go.Figure:
     """The main training's loss chart, for the sum task (whose targets are not scaled)."""
-    fig = loss_figure(epochs, True, best_epoch)
+    fig = loss_figure(history, True, best_epoch)
     fig.update_layout(title_text="Loss by epoch (mean squared error of the sums)")
     return fig
 

@@ -83,3 +83,17 @@ LSTM_STEP: tuple[tuple[str, str], ...] = (
     (r"h_t = o_t \odot \tanh(c_t)",
      "Hidden state: the layer's output at step t, squashed to -1..1 and filtered by the output gate."),
 )
+
+# The Backtest page
+HELP |= {
+    "backtest_origins": "How many times the model is trained and forecasts, each time from a later "
+                        "point (an origin) before the test part. More origins: a steadier error, "
+                        "longer to run.",
+    "backtest_horizon": "Steps forecast from each origin. The origins sit this many steps apart, so "
+                        "origins x horizon points before the test part are forecast once each.",
+    "backtest_window": "expanding: train on everything before each origin. fixed: on the same number "
+                       "of points each time, as many as the first origin has (older data dropped).",
+    "backtest_refit": "On: train the LSTM again at every origin (honest, slower). Off: train it once, "
+                      "before the first origin, and reuse it at every later one.",
+    "backtest_model": "Whose errors the heat-map shows.",
+}

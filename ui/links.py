@@ -52,7 +52,7 @@ def query() -> dict[str, str]:
     mode, config = current.data.mode, current.config
     example = example_at(config.source.csv_path) if mode == DataMode.EXAMPLE else None
     view = {key: "1" for key, widget in VIEW_WIDGETS.items() if st.session_state.get(widget)}
-    if current.preset:
+    if current.kept_preset():
         view["preset"] = current.preset
     return to_query(config, mode, example=example, view=view)
 
@@ -74,10 +74,13 @@ def share_controls() -> None:
 
 def preset_picker() -> None:
     current = session()
+    kept = current.kept_preset()
     st.selectbox("Preset", list(PRESETS), index=None, format_func=lambda n: PRESETS[n].title,
                  placeholder="Pick a ready-made setup",
                  help="A complete setup (data, model, training, seed) in one click; the first four are "
                       "the tutorials LSTM Lab grew from.",
-                 **bound("sidebar.preset", current.preset, current.use_preset))
-    if current.preset in PRESETS:
-        st.caption(PRESETS[current.preset].why)
+                 **bound("sidebar.preset", kept, current.use_preset))
+    if kept:
+        st.caption(PRESETS[kept].why)
+    elif current.preset in PRESETS:
+        st.caption(f"Changed from: {PRESETS[current.preset].title}")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextvars
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +21,6 @@ from .plan import Axis, Plan, time_axis
 if TYPE_CHECKING:  # importing lstm_core.nn.train would import TensorFlow
     from lstm_core.infer.forecast import ForecastBand
     from lstm_core.runs.history import Run
-    from lstm_core.runs.progress import EpochProgress
 
 FONT_SIZE = 16
 HEIGHT = 440
@@ -117,12 +116,12 @@ def window_figure(inputs: np.ndarray, target: float) -> go.Figure:
                    "value", SMALL_HEIGHT)
 
 
-def loss_figure(epochs: Sequence[EpochProgress], log_scale: bool, best_epoch: int | None) -> go.Figure:
-    """Training and validation loss by epoch, the best epoch marked."""
-    numbers = [e.epoch for e in epochs]
-    fig = go.Figure(_line(numbers, np.array([e.loss for e in epochs]), "training loss", TRAIN_FIT,
+def loss_figure(history: Mapping[str, Sequence], log_scale: bool, best_epoch: int | None) -> go.Figure:
+    """Training and validation loss by epoch (``history`` as Keras gives it), the best epoch marked."""
+    numbers = np.arange(1, len(history["loss"]) + 1)
+    fig = go.Figure(_line(numbers, np.array(history["loss"], dtype=float), "training loss", TRAIN_FIT,
                           mode="lines+markers"))
-    val_loss = [e.val_loss for e in epochs]
+    val_loss = history["val_loss"]
     if any(v is not None for v in val_loss):
         fig.add_trace(_line(numbers, np.array(val_loss, dtype=float), "validation loss",
                             PREDICTED, mode="lines+markers"))
@@ -229,6 +228,15 @@ def horizon_error_figure(errors: np.ndarray) -> go.Figure:
                    SMALL_HEIGHT + 40)
 
 
+def _legend_below(fig: go.Figure) -> go.Figure:
+    """The legend under the chart: one entry per compared run wraps onto lines that would cover
+    the title above it."""
+    scale = _SCALE.get()
+    fig.update_layout(legend={"yanchor": "top", "y": -0.2}, margin={"t": round(60 * scale), "b": 10},
+                      height=round((HEIGHT + 80) * scale))
+    return fig
+
+
 # One colour per compared run, in the order the runs are listed.
 RUN_COLORS = ("#e76f51", "#2a9d8f", "#264653", "#e9c46a", "#8e44ad", "#f4a261", "#1d3557", "#6a994e")
 
@@ -245,7 +253,7 @@ def runs_loss_figure(runs: Sequence[Run], log_scale: bool) -> go.Figure:
                             mode="lines+markers"))
     if log_scale:
         fig.update_yaxes(type="log", dtick="D2")
-    return _layout(fig, "Loss by epoch, run by run", "epoch", "loss (scaled data)")
+    return _legend_below(_layout(fig, "Loss by epoch, run by run", "epoch", "loss (scaled data)"))
 
 
 def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
@@ -261,4 +269,84 @@ def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
         fig.add_trace(_line(x[evaluation.test_times], evaluation.test_predictions,
                             f"run {run.number}: RMSE {evaluation.test_metrics.rmse:.4g}",
                             RUN_COLORS[index % len(RUN_COLORS)]))
-    return _layout(fig, "Test predictions, run by run (one step ahead)", "time", "value")
+    return _legend_below(_layout(fig, "Test predictions, run by run (one step ahead)", "time", "value"))
+
+
+# Backtests: one colour per model, the LSTM in the forecast's colour, the yardsticks after it.
+def _model_colors(names: Sequence[str]) -> dict[str, str]:
+    others = [c for c in RUN_COLORS if c != FORECAST]
+    return {name: FORECAST if index == 0 else others[(index - 1) % len(others)]
+            for index, name in enumerate(names)}
+
+
+def _origin_traces(levels: np.ndarray, origin: int, actual: np.ndarray,
+                   forecasts: Mapping[str, np.ndarray], colors: Mapping[str, str],
+                   y_range: tuple[float, float]) -> list[go.Scatter]:
+    """One origin's picture: where it stands, the truth after it, each model's forecast from it."""
+    steps = np.arange(origin, origin + len(actual))
+    joined = np.arange(origin - 1, origin + len(actual))  # each forecast starts at the last known value
+    return [
+        _line([origin - 0.5, origin - 0.5], np.array(y_range), "origin", ACTUAL, width=1,
+              line={"dash": "dot"}, showlegend=False, hoverinfo="skip"),
+        _line(steps, actual, "truth", "#000000", width=3),
+        *[_line(joined, np.concatenate([[levels[origin - 1]], forecast]), name, colors[name],
+                width=3 if name == next(iter(forecasts)) else 1.5)
+          for name, forecast in forecasts.items()],
+    ]
+
+
+def backtest_origins_figure(levels: np.ndarray, origins: np.ndarray, actual: np.ndarray,
+                            forecasts: Mapping[str, np.ndarray], name: str) -> go.Figure:
+    """The origin stepping through the series, a frame per origin, with a play button.
+
+    ``actual`` and each of ``forecasts`` (the first is drawn boldest) are (origins, horizon);
+    ``levels`` is the series before the test part, drawn in grey behind every frame.
+    """
+    colors = _model_colors(list(forecasts))
+    everything = np.concatenate([levels, actual.ravel(), *[f.ravel() for f in forecasts.values()]])
+    pad = 0.05 * (np.max(everything) - np.min(everything) or 1.0)
+    y_range = (float(np.min(everything) - pad), float(np.max(everything) + pad))
+    frames = [go.Frame(name=str(k + 1), data=_origin_traces(
+        levels, int(origin), actual[k], {m: f[k] for m, f in forecasts.items()}, colors, y_range))
+        for k, origin in enumerate(origins)]
+    fig = go.Figure([_line(np.arange(len(levels)), levels, "series before the test part", ACTUAL,
+                           width=1), *frames[0].data], frames=frames)
+    for frame in frames:  # the series stays; a frame redraws the traces after it
+        frame.traces = list(range(1, 1 + len(frame.data)))
+    play = {"frame": {"duration": 1200, "redraw": True}, "fromcurrent": True,
+            "transition": {"duration": 300}}
+    jump = {"mode": "immediate", "frame": {"duration": 0, "redraw": True}}
+    fig.update_layout(
+        yaxis_range=list(y_range),
+        updatemenus=[{"type": "buttons", "showactive": False, "x": 0.0, "y": -0.18, "xanchor": "left",
+                      "buttons": [{"label": "▶ play", "method": "animate", "args": [None, play]},
+                                  {"label": "❚❚ pause", "method": "animate", "args": [[None], jump]}]}],
+        sliders=[{"active": 0, "x": 0.2, "len": 0.8, "y": -0.1, "currentvalue": {"prefix": "origin "},
+                  "steps": [{"label": f.name, "method": "animate", "args": [[f.name], jump]}
+                            for f in frames]}],
+    )
+    fig = _layout(fig, "Forecasts from each origin against the truth", "time", name, HEIGHT + 80)
+    span = len(levels) - int(origins[0])  # the view: the backtested part, and twice as much before it
+    fig.update_layout(margin={"b": 110}, xaxis_range=[max(0, len(levels) - 3 * span), len(levels)])
+    return fig
+
+
+def backtest_horizon_figure(rmse_by_step: Mapping[str, np.ndarray]) -> go.Figure:
+    """Each model's RMSE across origins at each step ahead."""
+    colors = _model_colors(list(rmse_by_step))
+    fig = go.Figure([_line(np.arange(1, len(r) + 1), r, name, colors[name], mode="lines+markers",
+                           width=3 if index == 0 else 1.5)
+                     for index, (name, r) in enumerate(rmse_by_step.items())])
+    steps = len(next(iter(rmse_by_step.values()), []))
+    fig.update_xaxes(tick0=1, dtick=max(1, steps // 12))
+    return _legend_below(_layout(fig, "RMSE across origins, by step ahead", "steps ahead", "RMSE"))
+
+
+def backtest_heatmap_figure(errors: np.ndarray, origins: np.ndarray, model: str) -> go.Figure:
+    """One model's absolute error by origin (rows) and step ahead (columns)."""
+    fig = go.Figure(go.Heatmap(z=errors, x=np.arange(1, errors.shape[1] + 1),
+                               y=[f"t = {o}" for o in origins], colorscale="Reds",
+                               colorbar={"title": {"text": "|error|"}}))
+    fig.update_layout(hovermode="closest", yaxis={"type": "category"})
+    return _layout(fig, f"{model}: absolute error by origin and step", "steps ahead", "origin",
+                   SMALL_HEIGHT)

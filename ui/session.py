@@ -21,17 +21,20 @@ from typing import Any, Generic, TypeVar
 import numpy as np
 import streamlit as st
 
+from lstm_core.config.fields import as_text
 from lstm_core.config.presets import PRESETS
 from lstm_core.config.settings import DataMode, ExperimentConfig, SourceConfig
 from lstm_core.data.csv.load import CsvPreview, inspect_csv
 from lstm_core.data.examples import EXAMPLES, example_at
 from lstm_core.data.series import GENERATORS, Series
+from lstm_core.data.suggest import suggest_settings
 from lstm_core.data.sum_task import MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.infer.forecast import ForecastBand
 from lstm_core.infer.numpy_lstm import NumpyLSTM
 from lstm_core.jobs.job import JobBusyError, TrainingJob
 from lstm_core.jobs.pool import shared_pool
+from lstm_core.runs.backtest import BacktestSpec, run_backtest
 from lstm_core.runs.experiment import ExperimentResult, load_series
 from lstm_core.runs.history import Run, RunHistory
 from lstm_core.runs.sequence_lab import LabModel, train_lab_model
@@ -110,6 +113,7 @@ class DataChoice:
     mode: DataMode = DataMode.GENERATE
     upload: Upload | None = None
     upload_error: Once[str] = field(default_factory=Once)
+    fitted: str | None = None  # the settings proposed for the upload, as the Data page says them
     previewed: Memo[CsvPreview] = field(default_factory=Memo)
     loaded: Memo[tuple[Dataset | None, str | None]] = field(default_factory=Memo)
 
@@ -215,6 +219,29 @@ class SequenceLab:
 
 
 @dataclass
+class Backtests:
+    """The Backtest page's own job and the backtest its widgets describe."""
+
+    job: TrainingJob = field(default_factory=_new_job)
+    spec: BacktestSpec = field(default_factory=BacktestSpec)
+    refusal: Once[str] = field(default_factory=Once)
+
+    def set(self, name: str, value: Any) -> None:
+        """Change one setting of the spec (a widget's callback)."""
+        self.spec = replace(self.spec, **{name: value})
+
+    def start(self, config: ExperimentConfig, data: Dataset) -> None:
+        """Run the spec on ``data`` with a copy of ``config``; a refusal is kept for the page."""
+        frozen = ExperimentConfig.from_dict(config.to_dict())
+        trainings = self.spec.origins if self.spec.refit else 1
+        try:
+            self.job.start_work(partial(run_backtest, frozen, data.series, self.spec),
+                                trainings * frozen.epochs)
+        except JobBusyError as exc:
+            self.refusal.put(str(exc))
+
+
+@dataclass
 class Forecasts:
     """The Forecast page's rollouts past the end, for one trained model and horizon each."""
 
@@ -236,6 +263,23 @@ def _mode_of(source: SourceConfig) -> DataMode:
     return DataMode.EXAMPLE if example_at(source.csv_path) else DataMode.UPLOAD
 
 
+def _generated_label(source: SourceConfig) -> str:
+    """The generator and the parameters that differ from its defaults: "sine (period 100, noise 0.1)"."""
+    defaults = GENERATORS[source.generator].defaults()
+    changed = [f"{name.replace('_', ' ')} {as_text(value)}" for name, value in source.params.items()
+               if defaults.get(name) != value]
+    return f"{source.generator} ({', '.join(changed) or 'generated'})"
+
+
+def _comparable(config: ExperimentConfig) -> dict[str, Any]:
+    """``config`` as a dict in which a generator's unset parameters read as their defaults."""
+    found = config.to_dict()
+    source = config.source
+    if source.kind == "generate" and source.generator in GENERATORS:
+        found["source"]["params"] = GENERATORS[source.generator].defaults() | source.params
+    return found
+
+
 @dataclass
 class Session:
     """Everything one person has in the app; pages change it through its methods."""
@@ -244,6 +288,7 @@ class Session:
     data: DataChoice = field(default_factory=DataChoice)
     training: Training = field(default_factory=Training)
     lab: SequenceLab = field(default_factory=SequenceLab)
+    backtest: Backtests = field(default_factory=Backtests)
     forecasts: Forecasts = field(default_factory=Forecasts)
     history_import: Memo[tuple[str, str]] = field(default_factory=Memo)  # once per imported file
     link: Link = field(default_factory=Link)
@@ -281,9 +326,21 @@ class Session:
         source.kind, source.csv_path = "csv", chosen.name
         source.target, source.date_col, source.features = found.default_target, found.time_column, []
         self.data.mode = DataMode.UPLOAD
+        self._fit_settings()
+
+    def _fit_settings(self) -> None:
+        """Apply the window and season length that suit the uploaded series, as examples do theirs."""
+        data = self.dataset()
+        if data is None:
+            self.data.fitted = None
+            return
+        suggestion = suggest_settings(data.series, self.config)
+        for setting, value in suggestion.settings.items():
+            setattr(self.config, setting, value)
+        self.data.fitted = suggestion.describe()
 
     def drop_upload(self) -> None:
-        self.data.upload = None
+        self.data.upload = self.data.fitted = None
 
     def choose_mode(self, mode: DataMode) -> None:
         """Switch the data source: the current generator, the first example, or the kept upload."""
@@ -324,7 +381,7 @@ class Session:
     def _read_series(self) -> tuple[Series, str]:
         source, mode = self.config.source, self.data.mode
         if mode == DataMode.GENERATE:
-            return load_series(source), f"{source.generator} (generated)"
+            return load_series(source), _generated_label(source)
         if mode == DataMode.EXAMPLE:
             series = load_series(source)
             return series, EXAMPLES[example_at(source.csv_path)].title
@@ -406,6 +463,13 @@ class Session:
         self.use_config(PRESETS[name].apply(), DataMode.GENERATE)
         self.preset = name
 
+    def kept_preset(self) -> str | None:
+        """The picked preset, while every setting is still the preset's own."""
+        if self.preset not in PRESETS or self.data.mode != DataMode.GENERATE:
+            return None
+        same = _comparable(self.config) == _comparable(PRESETS[self.preset].config)
+        return self.preset if same else None
+
 
 def session() -> Session:
     """This person's session, made on their first run."""
@@ -418,10 +482,18 @@ def bound(key: str, value: Any, put: Callable[[Any], None]) -> dict[str, Any]:
     """Widget arguments that show ``value`` and hand a change to ``put``.
 
     Use as ``st.slider(..., **bound(...))``. The widget's state is reset to ``value`` on
-    every run, so the session, not the widget, holds the setting across pages.
+    every run, so the session, not the widget, holds the setting across pages. A callback that
+    carries the value the widget was shown with changes nothing: when another widget's callback
+    changes the config first (a new file on the uploader picks new columns), Streamlit may still
+    call this one with its old value, which would undo that change.
     """
     st.session_state[key] = value
-    return {"key": key, "on_change": lambda: put(st.session_state[key])}
+
+    def changed() -> None:
+        if st.session_state[key] != value:
+            put(st.session_state[key])
+
+    return {"key": key, "on_change": changed}
 
 
 def config_field(name: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from lstm_core.jobs.job import FAILED
 
 from . import links, view
 from .session import session
-from .widgets import duration, live, plain, sentence, shown_live
+from .widgets import fit_duration, live, plain, sentence, shown_live
 
 
 def render() -> None:
@@ -53,7 +53,7 @@ def _model(on_page: bool = False) -> None:
         st.caption("Set up the model and press Train on the Model & training page.")
     else:
         st.markdown(f"**Trained**: test RMSE **{result.evaluation.test_metrics.rmse:.4g}**")
-        st.caption(sentence(result.training.message) + f" Fit in {duration(result.training.fit_seconds)}.")
+        st.caption(f"{sentence(result.training.message)} {fit_duration(result)}.")
         if current.stale():
             st.badge("results are stale", icon=":material/history:", color="orange")
             st.caption("The data or a setting changed since this training: train again to update.")

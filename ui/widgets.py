@@ -9,6 +9,7 @@ import streamlit as st
 
 from lstm_core.config.settings import DataMode
 from lstm_core.jobs.job import JobSnapshot, TrainingJob
+from lstm_core.runs.experiment import ExperimentResult
 
 from . import view
 from .session import session
@@ -113,6 +114,11 @@ def duration(seconds: float) -> str:
     """Seconds as "42 s" or "3 min 05 s"."""
     seconds = round(seconds)
     return f"{seconds} s" if seconds < 60 else f"{seconds // 60} min {seconds % 60:02d} s"
+
+
+def fit_duration(result: ExperimentResult) -> str:
+    """How long fitting the model took, said the same way on every page."""
+    return f"Fitting took {duration(result.training.fit_seconds)}"
 
 
 def trained_result(what: str):

@@ -232,8 +232,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("scaler", Kind.CHOICE, "scaler fitted on the training part",
             "minmax scales the training part to 0..1; standard to mean 0, spread 1. Fitted on the "
             "training part only, so the test part leaks nothing.", choices=SCALERS),
-    Setting("season_length", Kind.WHOLE, "season for the seasonal-naive baseline (0 = detect)",
-            "Season of the seasonal-naive baseline, in steps. 0 detects it from the training part.",
+    Setting("season_length", Kind.WHOLE,
+            "season in steps for the seasonal baselines, the classical models and the seasonal "
+            "transforms (0 = detect)",
+            "Season of the series, in steps: the seasonal-naive baseline, the classical models "
+            "(ETS, ARIMA, Theta) and the seasonal transforms use it. 0 detects it from the training "
+            "part.",
             low=0, high=10_000),
     Setting("horizon", Kind.WHOLE, "steps to forecast past the end of the data",
             "How many steps past the end of the data to forecast. Each step feeds on the model's "

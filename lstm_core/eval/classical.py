@@ -162,3 +162,30 @@ def fit_yardsticks(levels: np.ndarray, test_times: np.ndarray,
 def _reason(exc: Exception) -> str:
     text = str(exc).strip().splitlines()
     return text[0][:120] if text else type(exc).__name__
+
+
+def forecast_yardsticks(history: np.ndarray, season: int | None,
+                        horizon: int) -> tuple[dict[str, np.ndarray], list[str]]:
+    """Each classical model fitted on ``history`` alone and its forecast ``horizon`` steps past it.
+
+    A backtest's forecast from one origin (the series up to that origin is ``history``).
+    Returns the forecasts by key and a note for each model left out, as :func:`fit_yardsticks`.
+    """
+    history = np.asarray(history, dtype=np.float64)
+    if len(history) < MIN_FIT_POINTS:
+        return {}, [f"classical models skipped: {len(history)} points of history, "
+                    f"they need at least {MIN_FIT_POINTS}"]
+    forecasts, notes = {}, []
+    for key, cls in import_models().items():
+        options = arima_options(len(history), season or 1) if key == "auto_arima" else {}
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = cls(season_length=season or 1, **options).fit(history)
+                forecast = np.asarray(model.predict(h=horizon)["mean"], dtype=np.float64)
+            if not np.all(np.isfinite(forecast)):
+                raise FloatingPointError("its forecast is not all finite")
+            forecasts[key] = forecast
+        except Exception as exc:  # noqa: BLE001 - any failure of one model only leaves it out
+            notes.append(f"{LABELS[key]} left out: it could not be fitted ({_reason(exc)})")
+    return forecasts, notes

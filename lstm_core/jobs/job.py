@@ -91,6 +91,11 @@ class JobSnapshot:
         return mean * (self.total_epochs - self.epoch)
 
     @property
+    def history(self) -> dict[str, list]:
+        """The losses so far, as :attr:`TrainingResult.history` holds a finished training's."""
+        return {"loss": [e.loss for e in self.epochs], "val_loss": [e.val_loss for e in self.epochs]}
+
+    @property
     def best_epoch(self) -> int | None:
         """The epoch with the lowest validation loss (training loss without validation)."""
         finite = [(e.monitored, k + 1) for k, e in enumerate(self.epochs) if math.isfinite(e.monitored)]

@@ -108,7 +108,8 @@ def new_app(params: dict[str, str] | None = None) -> AppTest:
 def stop_jobs(at: AppTest) -> None:
     """End the session's trainings, so none outlives its test."""
     if SESSION_KEY in at.session_state:
-        for job in (session_of(at).training.job, session_of(at).lab.job):
+        current = session_of(at)
+        for job in (current.training.job, current.lab.job, current.backtest.job):
             job.stop()
             job.join(TRAINING_TIMEOUT)
 

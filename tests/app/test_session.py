@@ -18,8 +18,8 @@ from ui.session import SESSION_KEY, Memo, Once
 
 # Where widgets keep their values: a namespace per page, "config." for the config's settings,
 # "param." for a generator's parameters, "view." and "sidebar." for the sidebar.
-WIDGET_NAMESPACES = ("config.", "param.", "data.", "model.", "history.", "inside.", "lab.", "view.",
-                     "sidebar.")
+WIDGET_NAMESPACES = ("config.", "param.", "data.", "model.", "history.", "inside.", "lab.", "backtest.",
+                     "view.", "sidebar.")
 # Streamlit keeps only the widgets of the page shown: the Run history page's, and the sidebar's.
 ON_THE_HISTORY_PAGE = {SESSION_KEY, "history.compare", "history.import", "history.log_scale",
                        "history.restore", "history.restore_pick", "sidebar.preset", "view.hide",
@@ -38,7 +38,7 @@ def test_a_whole_session_keeps_one_session_key_beside_namespaced_widget_keys(app
         train_button(app).click().run()
         wait_for_training(app)
         assert loose_keys(app) == set()
-    for page in ("data", "results", "forecast", "inside", "sequence_lab", "history"):
+    for page in ("data", "results", "forecast", "backtest", "inside", "sequence_lab", "history"):
         healthy(open_page(app, page))
         assert loose_keys(app) == set(), page
     app.selectbox(key="history.restore_pick").set_value(1).run()

@@ -277,3 +277,83 @@ def test_hostile_column_names_stay_text_in_the_browser(server: Server, page: Pag
         assert page.locator("script", has_text="alert(1)").count() == 0, title
     assert page.get_by_text(SCRIPT_NAME).count() >= 1 and page.get_by_text(IMG).count() >= 1
     assert dialogs == []
+
+
+HEART_CSV = b"time,bpm,steps\n" + b"".join(f"{i},{60 + i % 7},{i * 3 % 11}\n".encode() for i in range(120))
+MACRO_CSV = b"year,quarter,realgdp,realcons\n" + b"".join(
+    f"{1959 + i // 4},{i % 4 + 1},{2700 + 10 * i + i % 3},{1700 + 8 * i}\n".encode() for i in range(120))
+
+
+def _upload(page: Page, name: str, content: bytes) -> None:
+    page.locator("input[type=file]").set_input_files(
+        files=[{"name": name, "mimeType": "text/csv", "buffer": content}])
+
+
+def test_a_second_file_on_the_same_uploader_replaces_the_first(server: Server, page: Page) -> None:
+    """Upload A, then drop B on the same uploader without pressing ✕: B's columns, B's data, no error."""
+    page.goto(server.url)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    page.get_by_test_id("stButtonGroup").get_by_text("Upload CSV", exact=True).click()
+    _upload(page, "heart.csv", HEART_CSV)
+    page.get_by_text(re.compile(r"Using heart\.csv")).wait_for()
+    sidebar = page.get_by_test_id("stSidebar")
+    sidebar.get_by_text("heart.csv").wait_for()
+    _upload(page, "macro.csv", MACRO_CSV)
+    page.get_by_text(re.compile(r"Using macro\.csv")).wait_for()
+    sidebar.get_by_text("macro.csv").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    _assert_no_warning_or_error(page)
+    assert "no usable series" not in sidebar.inner_text()
+
+
+def _loss_chart_epochs(page: Page) -> int:
+    """How many epochs the Model page's loss chart draws (its training-loss trace's points)."""
+    chart = page.locator(".js-plotly-plot").filter(has_text="Loss by epoch").first
+    chart.wait_for()
+    return chart.evaluate("plot => plot.calcdata[0].length")
+
+
+def test_a_restored_run_shows_its_own_training_on_the_model_page(server: Server, page: Page) -> None:
+    """Train 3 epochs (run 1), then 6 (run 2), restore run 1: the Model page draws run 1 only."""
+    page.goto(f"{server.url}/?g.length=200&window=5&units=4&epochs=3&patience=20")
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _train_and_wait(page)
+    page.get_by_text(re.compile(r"Trained all 3 epochs")).first.wait_for()
+    epochs = page.get_by_role("spinbutton", name="Epochs (at most)")
+    epochs.fill("6")
+    epochs.press("Enter")
+    page.get_by_text("results are stale").wait_for()
+    _train_and_wait(page)
+    page.get_by_text(re.compile(r"Trained all 6 epochs")).first.wait_for()
+    assert _loss_chart_epochs(page) == 6
+
+    _open(page, "Run history")
+    page.get_by_role("button", name="Restore this run").wait_for()
+    page.get_by_test_id("stMain").get_by_test_id("stSelectbox").click()
+    page.keyboard.type("run 1")  # the list redraws while the page settles: choose by typing
+    page.keyboard.press("Enter")
+    page.get_by_role("button", name="Restore this run").click()
+    page.get_by_text(re.compile(r"Run 1 is current again")).wait_for()
+    _open(page, "Model & training")
+    page.get_by_text(re.compile(r"Trained all 3 epochs")).first.wait_for()
+    assert page.get_by_text(re.compile(r"all 6 epochs")).count() == 0
+    assert _loss_chart_epochs(page) == 3
+    _assert_no_warning_or_error(page)
+
+
+def test_a_tiny_backtest_runs_from_its_page(server: Server, page: Page) -> None:
+    page.goto(f"{server.url}/?g.length=200&window=5&units=4&epochs=2&transform=none")
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _open(page, "Backtest")
+    for name, value in (("Origins", "2"), ("Horizon (steps)", "3")):
+        box = page.get_by_role("spinbutton", name=name)
+        box.fill(value)
+        box.press("Enter")
+    page.get_by_role("button", name="Run backtest").click()
+    page.get_by_text(re.compile(r"2 of 2 origins done")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    page.get_by_text("Forecasts from each origin").first.wait_for()
+    page.get_by_text("RMSE across origins, by step ahead").first.wait_for()
+    page.get_by_text("absolute error by origin and step").first.wait_for()
+    _shoot(page, "backtest")
+    assert page.locator("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']").count() >= 1
+    _assert_no_warning_or_error(page)

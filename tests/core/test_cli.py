@@ -96,3 +96,32 @@ def test_an_error_after_start_is_still_one_line():
         "error: the window (700 steps) is too long for the training part (700 of 1000 samples): "
         "use a window of at most 690, or give more data to training"
     ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["backtest", "--origins", "0"], "origins must be between 1 and 100, got 0"),
+        (["backtest", "--horizon", "soon"], "invalid int value: 'soon'"),
+        (["backtest", "--length", "200", "--origins", "30", "--horizon", "10"],
+         "a backtest of 30 origins x 10 steps needs 300 points before the test part"),
+    ],
+)
+def test_a_backtest_with_bad_input_exits_2_with_one_error_line(args, message, capsys):
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("error: ") and message in captured.err
+
+
+def test_backtest_prints_one_json_object_and_its_progress_on_stderr():
+    done = run_cli("backtest", "--length", "200", "--transform", "none", "--window", "5", "--units", "4",
+                   "--epochs", "2", "--origins", "2", "--horizon", "3", "--json")
+    assert done.returncode == 0, done.stderr
+    assert "origin 2 of 2: training" in done.stderr and "epoch 2/2" in done.stderr
+    result = json.loads(done.stdout)
+    assert result["spec"] == {"origins": 2, "horizon": 3, "window_kind": "expanding", "refit": True}
+    assert result["origins"] == [154, 157] and result["complete"]
+    assert {"lstm", "naive", "linear_ar", "auto_ets"} <= set(result["rmse"])
+    assert len(result["rmse_by_step"]["lstm"]) == 3 and len(result["rmse_by_origin"]["naive"]) == 2
+    assert result["wall_seconds"] > 0

@@ -1,0 +1,26 @@
+"""The Backtest page: settings, a tiny backtest run in the pool, its table and charts."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app.driving import healthy, open_page, session_of, tiny_model, wait_for_training
+
+
+def test_a_tiny_backtest_runs_from_its_page_and_shows_its_errors(app: AppTest) -> None:
+    tiny_model(app)
+    healthy(open_page(app, "backtest"))
+    app.number_input(key="backtest.origins").set_value(2).run()
+    app.number_input(key="backtest.horizon").set_value(3).run()
+    app.toggle(key="backtest.refit").set_value(False).run()
+    job = session_of(app).backtest.job
+    app.button(key="backtest.run").click().run()
+    assert job.running or job.result is not None
+    healthy(wait_for_training(app, job))  # the app fixture stops the job if it is still running
+    assert any("2 of 2 origins done" in box.value for box in app.success)
+    table = app.dataframe[0].value
+    assert list(table.columns[:5]) == ["model", "mean RMSE", "± std", "step 1", "step 2"]
+    assert {"LSTM", "naive", "linear AR"} <= set(table["model"])
+    assert len(app.get("plotly_chart")) == 3  # the origins, RMSE by step, the heat-map
+    app.selectbox(key="backtest.model").set_value("naive").run()
+    healthy(app)
