@@ -131,7 +131,6 @@ def test_default_flow_from_data_to_forecast(server: Server, page: Page) -> None:
     (ARTIFACTS / "browser-timings.json").write_text(json.dumps(figures, indent=2))
     print(figures)
     assert rmse < 0.15, "the default model should predict the default sine near its noise level (0.1)"
-    assert training < 30
     assert not tensorflow_loaded(server.process), "trainings run in worker processes, not in the server"
     assert worker_pids(server.process)
 
