@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -12,7 +13,7 @@ from lstm_core.data.season import detect_season
 from lstm_core.data.windows import WindowedData
 from lstm_core.eval import baselines
 from lstm_core.eval.classical import LABELS as CLASSICAL_LABELS
-from lstm_core.eval.classical import fit_yardsticks
+from lstm_core.eval.classical import Yardstick, fit_yardsticks
 from lstm_core.infer.forecast import TestRollout
 
 LABELS = {"naive": "the naive forecast", "seasonal_naive": "the seasonal naive forecast",
@@ -150,25 +151,23 @@ def season_of(data: WindowedData, season_length: int = 0) -> int | None:
     return season_length or detect_season(data.levels[: data.train_end_time])
 
 
-def classical_baselines(data: WindowedData, season: int | None,
-                        scale: float) -> tuple[dict[str, Baseline], list[str]]:
-    """AutoETS, AutoARIMA and AutoTheta as scored Baselines, and why any is missing.
-
-    Only in a worker process: :func:`fit_yardsticks` imports statsforecast.
-    """
-    fitted, skipped = fit_yardsticks(data.levels, data.test_times, season)
+def scored_yardsticks(data: WindowedData, yardsticks: Mapping[str, Yardstick],
+                      scale: float) -> dict[str, Baseline]:
+    """Classical models' predictions on the test part as Baselines, scored like every other."""
     actual = data.levels[data.test_times]
     return {key: Baseline(key, y.one_step, score(actual, y.one_step, scale), y.model,
                           TestRollout(data.test_times, y.rollout, actual))
-            for key, y in fitted.items()}, skipped
+            for key, y in yardsticks.items()}
 
 
 def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarray,
-             season_length: int = 0, classical: bool = False) -> Evaluation:
+             season_length: int = 0, classical: bool = False,
+             yardsticks: Mapping[str, Yardstick] | None = None) -> Evaluation:
     """Score the model's scaled one-step predictions and the baselines on the same test points.
 
-    ``season_length`` 0 means: detect it from the training part. ``classical`` adds AutoETS,
-    AutoARIMA and AutoTheta (seconds of fitting: only in a worker process, never the server).
+    ``season_length`` 0 means: detect it from the training part. ``classical`` fits AutoETS,
+    AutoARIMA and AutoTheta (seconds of fitting: only in a worker process, never the server);
+    ``yardsticks`` are such models' predictions already made (an imported run's), scored as they are.
     """
     levels = data.levels
     scale = naive_scale(levels[: data.train_end_time])
@@ -180,7 +179,10 @@ def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarr
     candidates["linear_ar"] = baselines.linear_ar(data)
     scored = {name: Baseline(name, pred, score(actual, pred, scale))
               for name, pred in candidates.items()}
-    extra, skipped = classical_baselines(data, season, scale) if classical else ({}, [])
+    skipped: list[str] = []
+    if classical:
+        yardsticks, skipped = fit_yardsticks(data.levels, data.test_times, season)
+    extra = scored_yardsticks(data, yardsticks or {}, scale)
     train_predictions = data.to_levels(train_scaled, data.train_times)
     test_predictions = data.to_levels(test_scaled, data.test_times)
     return Evaluation(

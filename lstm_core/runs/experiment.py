@@ -8,6 +8,7 @@ Each stage is a function of its own so the app can show progress between them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -19,6 +20,7 @@ from lstm_core.data.csv.load import MB, LoadOptions, load_csv
 from lstm_core.data.series import Series, generate
 from lstm_core.data.windows import WindowedData, prepare
 from lstm_core.errors import LSTMLabError
+from lstm_core.eval.classical import Yardstick
 from lstm_core.eval.evaluation import Evaluation, evaluate
 from lstm_core.infer.forecast import TestRollout, forecast_future, rollout_test
 from lstm_core.infer.numpy_lstm import NumpyLSTM
@@ -141,14 +143,15 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
 
 def assemble(config: ExperimentConfig, data: WindowedData, weights: list[np.ndarray],
              training: TrainingResult, keras_check: float | None = None,
-             threads: int | None = None, classical: bool = False) -> ExperimentResult:
+             threads: int | None = None, classical: bool = False,
+             yardsticks: Mapping[str, Yardstick] | None = None) -> ExperimentResult:
     """Everything a trained model gives, from its weights alone: the one-step predictions and
     their errors next to the baselines', and the forecasts. NumPy only, no TensorFlow: an
-    imported run is rebuilt this way too. ``classical`` adds the classical yardsticks
-    (statsforecast: pass it only in a worker process)."""
+    imported run is rebuilt this way too, with the classical ``yardsticks`` it carries.
+    ``classical`` fits them instead (statsforecast: pass it only in a worker process)."""
     net = NumpyLSTM.from_weights(weights, config.dropout)
     evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
-                          config.season_length, classical=classical)
+                          config.season_length, classical=classical, yardsticks=yardsticks)
     return ExperimentResult(
         config=config, data=data, weights=weights, training=training, evaluation=evaluation,
         forecast=forecast_future(net, data, config.horizon), test_rollout=rollout_test(net, data),

@@ -14,7 +14,7 @@ import ast
 import io
 import json
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +29,8 @@ from lstm_core.data.series import Series
 from lstm_core.data.transforms import Transform
 from lstm_core.data.windows import prepare
 from lstm_core.errors import ConfigError, LSTMLabError
+from lstm_core.eval.classical import LABELS as CLASSICAL
+from lstm_core.eval.classical import Yardstick
 from lstm_core.runs.experiment import ExperimentResult, assemble
 from lstm_core.runs.progress import TrainingResult
 
@@ -75,11 +77,19 @@ def _summary(result: ExperimentResult) -> dict:
         "transform": result.data.transform.name,
         "threads": result.threads,
         "test_rmse": result.evaluation.test_metrics.rmse,
+        "yardsticks": _yardsticks(result),
         "training": {"stop_reason": training.stop_reason, "message": training.message,
                      "epochs_run": training.epochs_run, "best_epoch": training.best_epoch,
                      "fit_seconds": training.fit_seconds, "loss": training.loss,
                      "val_loss": training.val_loss},
     }
+
+
+def _yardsticks(result: ExperimentResult) -> dict:
+    """The classical models' predictions on the test part: an import shows them without refitting."""
+    return {key: {"model": b.model, "one_step": b.predictions.tolist(),
+                  "rollout": b.rollout.predicted.tolist()}
+            for key, b in result.evaluation.baselines.items() if b.rollout is not None}
 
 
 def bundle(result: ExperimentResult) -> bytes:
@@ -123,10 +133,14 @@ class Restored:
     weights: list[np.ndarray]
     training: TrainingResult
     threads: int | None
+    yardsticks: dict[str, Yardstick] = field(default_factory=dict)
 
     def result(self) -> ExperimentResult:
-        return assemble(self.config, prepare(self.series, self.config), self.weights, self.training,
-                        threads=self.threads)
+        data = prepare(self.series, self.config)
+        if any(len(y.one_step) != len(data.test_times) for y in self.yardsticks.values()):
+            raise ImportRefusedError("this run's classical yardsticks do not fit its test part")
+        return assemble(self.config, data, self.weights, self.training, threads=self.threads,
+                        yardsticks=self.yardsticks)
 
 
 def load_config(data: bytes) -> ExperimentConfig:
@@ -203,7 +217,8 @@ def _restore(content: dict[str, bytes]) -> Restored:
     _refuse_problems(config)
     series = _series(content["data.csv"], summary)
     weights = _weights(content["weights.npz"], config, 1 + len(series.feature_names))
-    return Restored(config, series, weights, _training(summary), summary.get("threads"))
+    return Restored(config, series, weights, _training(summary), summary.get("threads"),
+                    _read_yardsticks(summary))
 
 
 def _series(data: bytes, summary: dict) -> Series:
@@ -245,6 +260,28 @@ def _weights(data: bytes, config: ExperimentConfig, n_features: int) -> list[np.
     if not all(w.dtype.kind == "f" and np.all(np.isfinite(w)) for w in weights):
         raise ImportRefusedError("this run's weights are not all finite numbers")
     return [w.astype(np.float32) for w in weights]
+
+
+def _read_yardsticks(summary: dict) -> dict[str, Yardstick]:
+    """The classical models' predictions a run carries (none in runs exported before them)."""
+    found = summary.get("yardsticks", {})
+    try:
+        if not isinstance(found, dict) or not set(found) <= set(CLASSICAL):
+            raise ValueError(f"unknown yardsticks {sorted(found)}")
+        read = {key: Yardstick(key, str(entry["model"]), _finite(entry["one_step"]),
+                               _finite(entry["rollout"]), 0.0) for key, entry in found.items()}
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ImportRefusedError(f"this run's classical yardsticks cannot be read: {exc}") from None
+    if any(len(y.one_step) != len(y.rollout) for y in read.values()):
+        raise ImportRefusedError("this run's classical yardsticks cannot be read: lengths differ")
+    return read
+
+
+def _finite(values: object) -> np.ndarray:
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim != 1 or not np.all(np.isfinite(array)):
+        raise ValueError("predictions must be a list of finite numbers")
+    return array
 
 
 def _training(summary: dict) -> TrainingResult:

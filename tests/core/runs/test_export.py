@@ -66,6 +66,10 @@ def test_export_then_import_gives_identical_predictions_and_forecast(result: Exp
     assert np.array_equal(again.evaluation.test_predictions, result.evaluation.test_predictions)
     assert np.array_equal(again.forecast, result.forecast)
     assert again.training == result.training
+    assert {"auto_ets", "auto_arima", "auto_theta"} <= set(result.evaluation.baselines)
+    assert predictions_csv(again) == predictions_csv(result)  # the classical yardsticks' columns too
+    for key, baseline in result.evaluation.baselines.items():
+        assert again.evaluation.baselines[key].metrics == baseline.metrics
 
 
 def test_a_dated_series_with_features_round_trips() -> None:
@@ -94,6 +98,27 @@ def test_the_exported_script_reproduces_the_test_rmse(result: ExperimentResult, 
     assert done.returncode == 0, done.stderr[-2000:]
     rmse = float(done.stdout.strip().split()[-1])
     assert rmse == pytest.approx(result.evaluation.test_metrics.rmse, rel=1e-6)
+
+
+def with_yardsticks(files: dict, change) -> None:
+    """Change the classical yardsticks the bundle's summary carries."""
+    summary = json.loads(files["summary.json"])
+    change(summary["yardsticks"])
+    files["summary.json"] = json.dumps(summary).encode()
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda y: y.update({"prophet": {}}), "unknown yardsticks"),
+    (lambda y: y["auto_ets"].update({"one_step": ["x"]}), "cannot be read"),
+    (lambda y: y["auto_ets"].update({"rollout": [float("nan")] * len(y["auto_ets"]["rollout"])}),
+     "finite numbers"),
+    (lambda y: y["auto_arima"].update({"one_step": [1.0], "rollout": [1.0]}), "do not fit its test part"),
+])
+def test_malformed_yardsticks_are_refused_with_a_message(packed: bytes, change, message: str) -> None:
+    files = members(packed)
+    with_yardsticks(files, change)
+    with pytest.raises(ImportRefusedError, match=message):
+        load_bundle(repacked(files)).result()
 
 
 @pytest.mark.parametrize(("change", "message"), [
