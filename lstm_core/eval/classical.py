@@ -94,7 +94,7 @@ def _describe(key: str, fitted: dict[str, Any]) -> str:
     if key == "auto_arima":
         from statsforecast.arima import arima_string
 
-        return arima_string(fitted)
+        return arima_string(fitted).strip()  # it pads the name with spaces
     return fitted["method"] if key == "auto_ets" else f"Theta ({fitted['modeltype']})"
 
 
