@@ -12,7 +12,7 @@ from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.session import Dataset, bound, prewarm, session
-from ui.widgets import capitalized, duration, live, next_step, plain, sentence, show_problems
+from ui.widgets import capitalized, duration, live, plain, sentence, show_problems, usable_dataset
 
 HORIZON_MAX = 500  # the command line allows longer ones
 
@@ -111,9 +111,5 @@ st.title("Backtest")
 st.caption("Rolling origins: the model is trained on the data before each origin and forecasts the "
            "steps after it, scored against the truth next to every yardstick. The origins sit before "
            "the test part, which stays untouched.")
-dataset = session().dataset()
-if dataset is None:
-    st.info("Choose a usable series on the Data page first.")
-    next_step("data", "Go to the Data page")
-else:
+if (dataset := usable_dataset()) is not None:
     page(dataset)

@@ -20,6 +20,7 @@ from ui.widgets import (
     plain,
     sentence,
     show_problems,
+    usable_dataset,
 )
 
 
@@ -186,9 +187,5 @@ require_entry()
 st.title("Model & training")
 st.caption("Step 2 of 4: every knob says what it does; the defaults train a good model on the "
            "default series in well under a minute.")
-dataset = session().dataset()
-if dataset is None:
-    st.info("Choose a usable series on the Data page first.")
-    next_step("data", "Go to the Data page")
-else:
+if (dataset := usable_dataset()) is not None:
     page(dataset)

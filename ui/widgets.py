@@ -12,7 +12,7 @@ from lstm_core.jobs.job import JobSnapshot, TrainingJob
 from lstm_core.runs.experiment import ExperimentResult
 
 from . import view
-from .session import session
+from .session import Dataset, session
 
 # How often a panel that shows a running training redraws itself.
 POLL_SECONDS = 1.0
@@ -108,6 +108,15 @@ def live(render: Callable[[], None], job: TrainingJob | None = None) -> None:
 
 def next_step(page: str, label: str) -> None:
     st.page_link(PAGES[page], label=label, icon=":material/arrow_forward:")
+
+
+def usable_dataset() -> Dataset | None:
+    """The session's series; when there is none, a pointer to the Data page instead."""
+    dataset = session().dataset()
+    if dataset is None:
+        st.info("Choose a usable series on the Data page first.")
+        next_step("data", "Go to the Data page")
+    return dataset
 
 
 def duration(seconds: float) -> str:

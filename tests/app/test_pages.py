@@ -65,6 +65,15 @@ def test_every_page_opens_cleanly_before_any_training(app: AppTest) -> None:
     assert [i.value for i in app.info] == ["No model yet: train one first."]
 
 
+@pytest.mark.parametrize("name", ["model", "backtest"])
+def test_a_page_that_needs_data_points_to_the_data_page_when_there_is_none(app: AppTest, name: str) -> None:
+    app.selectbox(key="data.generator").set_value("multi_sine").run()
+    app.text_input(key="param.multi_sine.periods").set_value("50, ten").run()  # no usable series
+    open_page(app, name)
+    assert not app.exception
+    assert [i.value for i in app.info] == ["Choose a usable series on the Data page first."]
+
+
 @pytest.mark.parametrize("generator", list(GENERATORS))
 def test_each_generator_shows_its_parameters_and_a_preview(app: AppTest, generator: str) -> None:
     app.selectbox(key="data.generator").set_value(generator).run()
