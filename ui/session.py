@@ -308,11 +308,7 @@ class Session:
 
     def use_example(self, name: str) -> None:
         """Switch to the bundled example ``name`` and apply the settings that suit it."""
-        example, source = EXAMPLES[name], self.config.source
-        source.kind, source.csv_path = "csv", str(example.path)
-        source.target, source.date_col, source.features = example.target, example.date_col, []
-        for setting, value in example.settings.items():
-            setattr(self.config, setting, value)
+        EXAMPLES[name].apply_to(self.config)
         self.data.mode = DataMode.EXAMPLE
 
     def use_upload(self, chosen: Upload) -> None:

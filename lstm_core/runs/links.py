@@ -134,11 +134,7 @@ def _generator_source(params: Mapping[str, str], notices: list[str]) -> SourceCo
 
 def _use_example(config: ExperimentConfig, name: str) -> None:
     """The example's own file and columns, and the settings that suit it (as picking it does)."""
-    chosen = EXAMPLES[name]
-    config.source = SourceConfig(kind="csv", csv_path=str(chosen.path), target=chosen.target,
-                                 date_col=chosen.date_col)
-    for setting, value in chosen.settings.items():
-        setattr(config, setting, list(value) if isinstance(value, list) else value)
+    EXAMPLES[name].apply_to(config)
 
 
 def _setting(owner: ExperimentConfig | SourceConfig, setting: Setting, text: str,

@@ -7,13 +7,17 @@ series; the app applies them when a person picks the example.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lstm_core.data.csv.load import load_csv
 from lstm_core.data.series import Series
 from lstm_core.errors import ConfigError
+
+if TYPE_CHECKING:
+    from lstm_core.config.settings import ExperimentConfig
 
 FOLDER = Path(__file__).parent
 
@@ -34,6 +38,18 @@ class Example:
 
     def load(self) -> Series:
         return load_csv(self.path, target=self.target, date_col=self.date_col)
+
+    def apply_to(self, config: ExperimentConfig) -> None:
+        """Point ``config`` at this example's file and columns, with the settings that suit it.
+
+        The settings are copied: a later change to the config (a layer's units) never reaches
+        the example, which every session shares.
+        """
+        source = config.source
+        source.kind, source.csv_path = "csv", str(self.path)
+        source.target, source.date_col, source.features = self.target, self.date_col, []
+        for setting, value in self.settings.items():
+            setattr(config, setting, copy.copy(value))
 
 
 EXAMPLES: dict[str, Example] = {
