@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
 from functools import partial
@@ -38,6 +39,7 @@ from lstm_core.runs.backtest import BacktestSpec, run_backtest
 from lstm_core.runs.experiment import ExperimentResult, load_series
 from lstm_core.runs.history import Run, RunHistory
 from lstm_core.runs.sequence_lab import LabModel, train_lab_model
+from ui.closing import watch_jobs
 
 SESSION_KEY = "session"
 # Settings that change only what is drawn after training, not the model.
@@ -295,6 +297,15 @@ class Session:
     preset: str | None = None
     live_jobs: set[int] = field(default_factory=set)  # see ui.widgets.live
     in_entry: bool = False  # see ui.frame
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # the pool's name for this session
+
+    def __post_init__(self) -> None:
+        for job in self.jobs():
+            job.owner = self.owner  # the pool runs one of this session's jobs at a time
+
+    def jobs(self) -> tuple[TrainingJob, ...]:
+        """Every job of this session: its trainings, the sequence lab's and the backtests'."""
+        return self.training.job, self.lab.job, self.backtest.job
 
     # The data
 
@@ -470,7 +481,8 @@ class Session:
 def session() -> Session:
     """This person's session, made on their first run."""
     if SESSION_KEY not in st.session_state:
-        st.session_state[SESSION_KEY] = Session()
+        made = st.session_state[SESSION_KEY] = Session()
+        watch_jobs(made.jobs())
     return st.session_state[SESSION_KEY]
 
 

@@ -28,6 +28,7 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.errors import LSTMLabError
 from lstm_core.jobs.messages import FAILED, FINISHED, IDLE, RUNNING, JobState, Work
+from lstm_core.jobs.pool import OwnerLimitError
 from lstm_core.runs.experiment import ExperimentResult, run_experiment
 from lstm_core.runs.progress import failure_message
 
@@ -44,7 +45,8 @@ QUEUED = "waiting for a free training slot"
 
 
 class JobBusyError(LSTMLabError):
-    """A training was asked to start while the previous one still runs."""
+    """A training was asked to start while the previous one still runs (or, in a pool, while its
+    session already holds a running and a queued job)."""
 
 
 @dataclass(frozen=True)
@@ -111,9 +113,11 @@ class TrainingJob:
     (its session ended) cancels its training.
     """
 
-    def __init__(self, runner: Runner = run_experiment, pool: TrainingPool | None = None) -> None:
+    def __init__(self, runner: Runner = run_experiment, pool: TrainingPool | None = None,
+                 owner: str | None = None) -> None:
         self._runner = runner
         self._pool = pool
+        self.owner = owner  # the session it belongs to: the pool runs one of its jobs at a time
         self._task_id: int | None = None
         self._cancel_on_collect: weakref.finalize | None = None
         self._ended = threading.Event()
@@ -164,7 +168,13 @@ class TrainingJob:
                 self._thread = threading.Thread(target=self._work, name="lstm-lab-training", daemon=True)
                 self._thread.start()
         if self._pool is not None:
-            self._task_id = self._pool.submit(work, self)
+            try:
+                self._task_id = self._pool.submit(work, self, self.owner)
+            except OwnerLimitError as exc:
+                with self._lock:
+                    self._state, self._stage, self._training = IDLE, "", None
+                self._ended.set()
+                raise JobBusyError(str(exc)) from exc
             self._cancel_on_collect = weakref.finalize(self, self._pool.cancel, self._task_id)
 
     def stop(self) -> None:

@@ -14,6 +14,13 @@ submits a training passes a :class:`~lstm_core.jobs.messages.Listener` (a
 :class:`~lstm_core.jobs.job.TrainingJob`), which each report reaches as a typed call. The pool
 holds it only weakly: once a closed tab's session is gone, its job is collected and its training
 cancelled (see :meth:`TrainingJob.start`).
+
+Fairness and ceilings: a job may name its ``owner`` (a session); an owner holds at most one
+running and one queued job, and its second job waits for its first even when a slot is free, so
+one person cannot take every slot. A job that runs longer than ``max_seconds`` is stopped (it
+keeps what it trained so far), and one that does not stop within a grace period is ended with
+its worker. Each worker process may use at most ``memory_mb`` of memory (``RLIMIT_DATA``): an
+oversized job fails alone, with a message.
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
+from lstm_core.errors import LSTMLabError
 from lstm_core.jobs.messages import (
     Ended,
     Exit,
@@ -43,6 +51,7 @@ from lstm_core.jobs.messages import (
     Ready,
     Report,
     RunTask,
+    Stage,
     StopTask,
     ToWorker,
     Work,
@@ -51,6 +60,19 @@ from lstm_core.jobs.messages import (
 CANCELLED_IN_QUEUE = "stopped while waiting for a free training slot: nothing was trained"
 SHUTTING_DOWN = "the server is shutting down"
 HOUSEKEEPING_SECONDS = 5.0
+STOP_GRACE_SECONDS = 60.0  # after a stop for the time limit, how long a job has to end by itself
+PER_OWNER = 2  # one running and one queued job per session
+
+
+class OwnerLimitError(LSTMLabError):
+    """An owner (a session) already holds a running and a queued job."""
+
+
+def _minutes(seconds: float) -> str:
+    minutes = seconds / 60
+    if minutes >= 2:
+        return f"{minutes:.0f} minutes"
+    return f"{seconds:.0f} second" + ("s" if round(seconds) != 1 else "")
 
 
 def _env_int(name: str, default: int) -> int:
@@ -63,7 +85,10 @@ class _Task:
     id: int
     work: Work
     listener: weakref.ref[Listener]
+    owner: str | None = None
     worker: _Worker | None = None
+    started: float = 0.0  # when a worker took it (monotonic)
+    stop_sent: float = 0.0  # when it was stopped for the time limit
 
     def tell(self, report: Report) -> None:
         """Pass a report to the listener, unless its session is gone."""
@@ -105,11 +130,15 @@ class TrainingPool:
     """At most ``max_workers`` trainings at once, the others queued; see the module's docstring.
 
     Defaults come from the environment: ``LSTM_LAB_MAX_TRAININGS`` (the number of cores),
-    ``LSTM_LAB_RECYCLE_AFTER`` (10 trainings) and ``LSTM_LAB_WORKER_IDLE_SECONDS`` (600).
+    ``LSTM_LAB_RECYCLE_AFTER`` (10 trainings), ``LSTM_LAB_WORKER_IDLE_SECONDS`` (600),
+    ``LSTM_LAB_MAX_JOB_SECONDS`` (3600: a job's wall time once it runs) and
+    ``LSTM_LAB_WORKER_MEMORY_MB`` (4096: each worker's data memory).
     """
 
     def __init__(self, max_workers: int | None = None, recycle_after: int | None = None,
-                 idle_seconds: float | None = None, preload: bool = True) -> None:
+                 idle_seconds: float | None = None, preload: bool = True,
+                 max_seconds: float | None = None, memory_mb: int | None = None,
+                 housekeeping_seconds: float | None = None, stop_grace: float | None = None) -> None:
         cores = os.cpu_count() or 1
         self.max_workers = max_workers or _env_int("LSTM_LAB_MAX_TRAININGS", cores)
         self.recycle_after = recycle_after or _env_int("LSTM_LAB_RECYCLE_AFTER", 10)
@@ -117,7 +146,11 @@ class TrainingPool:
         # Each concurrent training gets its share of the cores, so they don't thrash each other.
         self.threads = max(1, cores // self.max_workers)
         self.preload = preload
-        self.housekeeping_seconds = min(HOUSEKEEPING_SECONDS, self.idle_seconds / 2)
+        self.max_seconds = max_seconds or _env_int("LSTM_LAB_MAX_JOB_SECONDS", 3600)
+        self.memory_mb = memory_mb or _env_int("LSTM_LAB_WORKER_MEMORY_MB", 4096)
+        self.stop_grace = stop_grace or STOP_GRACE_SECONDS
+        self.housekeeping_seconds = housekeeping_seconds or min(
+            HOUSEKEEPING_SECONDS, self.idle_seconds / 2, self.max_seconds / 4)
         self._lock = threading.Lock()
         self._workers: list[_Worker] = []
         self._pending: deque[_Task] = deque()
@@ -129,12 +162,19 @@ class TrainingPool:
 
     # -- what sessions call ---------------------------------------------------------------
 
-    def submit(self, work: Work, listener: Listener) -> int:
-        """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id."""
-        task = _Task(next(self._ids), work, weakref.ref(listener))
+    def submit(self, work: Work, listener: Listener, owner: str | None = None) -> int:
+        """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id.
+
+        Raises :class:`OwnerLimitError` when ``owner`` already has a running and a queued job.
+        """
+        task = _Task(next(self._ids), work, weakref.ref(listener), owner)
         with self._lock:
             if self._closed.is_set():
                 raise RuntimeError("the training pool is shut down")
+            if owner is not None and self._held_by(owner) >= PER_OWNER:
+                raise OwnerLimitError(
+                    "this session already has one job running and one waiting: stop one of them "
+                    "or wait for the running one to end")
             self._tasks[task.id] = task
             self._pending.append(task)
             self._dispatch()
@@ -202,20 +242,29 @@ class TrainingPool:
     def _idle_worker(self) -> _Worker | None:
         return next((w for w in self._workers if w.task is None and not w.retiring), None)
 
+    def _held_by(self, owner: str) -> int:
+        return sum(task.owner == owner for task in self._tasks.values())
+
+    def _next_task(self) -> _Task | None:
+        """The first queued task whose owner has nothing running."""
+        running = {w.task.owner for w in self._workers if w.task is not None}
+        return next((t for t in self._pending if t.owner is None or t.owner not in running), None)
+
     def _dispatch(self) -> None:
-        while self._pending:
+        while (task := self._next_task()) is not None:
             worker = self._idle_worker()
             if worker is None:
                 if len(self._workers) >= self.max_workers:
                     return
                 worker = self._spawn()
-            task = self._pending.popleft()
-            task.worker, worker.task = worker, task
+            self._pending.remove(task)
+            task.worker, worker.task, task.started = worker, task, time.monotonic()
             worker.post(RunTask(task.id, task.work))
 
     def _spawn(self) -> _Worker:
         parent, child = socket.socketpair()
-        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads))
+        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads),
+                   LSTM_LAB_WORKER_MEMORY_MB=str(self.memory_mb))
         command = [sys.executable, "-m", "lstm_core.jobs.worker", str(child.fileno())]
         process = subprocess.Popen(command + (["preload"] if self.preload else []),
                                    pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL)
@@ -275,13 +324,17 @@ class TrainingPool:
             return
         if self._closed.is_set():
             task.tell(Failed(task.id, SHUTTING_DOWN))
+        elif task.stop_sent:
+            task.tell(Failed(task.id, f"ended: it ran past the limit of {_minutes(self.max_seconds)} "
+                                      "per job and did not stop; try fewer epochs or a smaller model"))
         else:
             task.tell(Failed(task.id, f"the training process stopped unexpectedly (exit code {code}), "
                                       "perhaps out of memory: try a smaller model or fewer windows; "
                                       "other trainings are not affected"))
 
     def _housekeeping(self) -> None:
-        """End workers idle too long; collect garbage so closed sessions' jobs cancel their trainings."""
+        """End workers idle too long and jobs past their time; collect garbage so closed
+        sessions' jobs cancel their trainings."""
         while not self._closed.wait(self.housekeeping_seconds):
             now = time.monotonic()
             with self._lock:
@@ -290,8 +343,25 @@ class TrainingPool:
                                if w.task is None and now - w.idle_since > self.idle_seconds]:
                     self._workers.remove(worker)
                     worker.retire()
+                overdue = [w for w in self._workers if w.task is not None
+                           and now - w.task.started > self.max_seconds]
+            for worker in overdue:
+                self._enforce_time_limit(worker, now)
             if busy:
                 gc.collect()
+
+    def _enforce_time_limit(self, worker: _Worker, now: float) -> None:
+        """Stop a job past ``max_seconds``; end its worker if it has not stopped after the grace."""
+        task = worker.task
+        if task is None:
+            return
+        if not task.stop_sent:
+            task.stop_sent = now
+            task.tell(Stage(task.id, f"stopping: a job may run for at most "
+                                     f"{_minutes(self.max_seconds)} on this server"))
+            worker.post(StopTask(task.id))
+        elif now - task.stop_sent > self.stop_grace:
+            worker.process.kill()  # its reader reports the job as failed; the others go on
 
 
 _shared: TrainingPool | None = None

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 import queue
+import resource
 import sys
 import threading
 from multiprocessing.connection import Connection
@@ -106,8 +107,18 @@ def lower_priority() -> None:
         os.nice(10)
 
 
+def limit_memory() -> None:
+    """At most ``LSTM_LAB_WORKER_MEMORY_MB`` of data memory (the pool sets it): a training that
+    would need more fails alone, with a MemoryError or its process ended, never the machine."""
+    megabytes = os.environ.get("LSTM_LAB_WORKER_MEMORY_MB", "")
+    if megabytes.isdigit() and int(megabytes) > 0:
+        limit = int(megabytes) * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
+
+
 def main(argv: list[str]) -> None:
     lower_priority()
+    limit_memory()
     serve(Connection(int(argv[0])), preload="preload" in argv[1:])
 
 

@@ -75,4 +75,7 @@ def failure_message(exc: BaseException) -> str:
     """What a person reads when a training fails: our own errors as they are, others named."""
     if isinstance(exc, LSTMLabError):
         return str(exc)
+    if isinstance(exc, MemoryError):
+        return ("the job needed more memory than one job may use on this server: try a shorter "
+                "window, fewer units or a shorter series")
     return f"the training failed unexpectedly: {type(exc).__name__}: {exc}"

@@ -145,9 +145,11 @@ def test_a_deep_link_right_after_start_gets_the_whole_app(server: Server, page: 
     _assert_no_warning_or_error(page)
 
 
-def test_a_closed_tab_cancels_its_training(tmp_path: Path, browser: Browser) -> None:
-    """A closed tab's session expires (here after 1 s) and its training stops; the server goes on."""
-    with running_app(tmp_path / "streamlit.log", "--server.disconnectedSessionTTL", "1") as server:
+def test_a_closed_tab_cancels_its_training_within_a_minute_on_an_idle_server(
+        tmp_path: Path, browser: Browser) -> None:
+    """The only tab closes; nobody else visits; with the default settings its training stops
+    within a minute (ui/closing.py), and the server goes on."""
+    with running_app(tmp_path / "streamlit.log") as server:
         context = browser.new_context(viewport={"width": 1600, "height": 1000})
         page = context.new_page()
         page.goto(server.url)
@@ -167,18 +169,15 @@ def test_a_closed_tab_cancels_its_training(tmp_path: Path, browser: Browser) -> 
         page.wait_for_timeout(1000)
         assert cpu_seconds(worker) - busy > 0.3, "the worker should be training"
         context.close()
-        time.sleep(2)  # past the session's time to live
-        visitor = browser.new_context()  # a later visitor: the server tidies expired sessions then
-        seen = visitor.new_page()
-        seen.goto(server.url)
-        seen.get_by_role("heading", name="Data", level=1).wait_for()
-        visitor.close()
+        closed = time.monotonic()
+
         def idle_for_a_second() -> bool:
             before = cpu_seconds(worker)
             time.sleep(1)
             return cpu_seconds(worker) - before < 0.05
 
-        wait_until(idle_for_a_second, 30, interval=0, message="the closed tab's training kept running")
+        wait_until(idle_for_a_second, 60, interval=0, message="the closed tab's training kept running")
+        assert time.monotonic() - closed < 60
         assert server.process.poll() is None
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from lstm_core import ExperimentConfig, generate
-from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, TrainingJob
+from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, JobBusyError, TrainingJob
 from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, TrainingPool
 from lstm_core.runs.progress import EpochProgress
 from tests.waiting import wait_until
@@ -171,3 +171,85 @@ def test_a_collected_job_cancels_its_training(pool: TrainingPool) -> None:
     wait_until(lambda: pool.stats()["running"] == 0, timeout=10)
     follower = started(pool, epochs=1, seconds=0.01)
     assert follower.join(TIMEOUT) and follower.snapshot().state == FINISHED
+
+
+def hogging(megabytes: int, *, progress, stop, on_stage) -> int:
+    """A stand-in training that needs ``megabytes`` of memory at once."""
+    return len(bytearray(megabytes * 2**20))
+
+
+def ignoring_stop(*, progress, stop, on_stage) -> None:
+    """A stand-in training that never looks at its stop event."""
+    time.sleep(600)
+
+
+def owned(pool: TrainingPool, owner: str, epochs: int = 1000) -> TrainingJob:
+    job = TrainingJob(pool=pool, owner=owner)
+    job.start_work(partial(counting, epochs, 0.05), epochs)
+    return job
+
+
+def test_a_session_holds_one_running_and_one_queued_job_however_many_slots_are_free() -> None:
+    pool = TrainingPool(max_workers=2, preload=False)
+    try:
+        first, second = owned(pool, "alice"), owned(pool, "alice")
+        wait_until(lambda: first.snapshot().epoch >= 1)
+        # A slot is free, yet alice's second job waits for her first: she cannot take both slots.
+        assert second.snapshot().queue_position == 1 and second.snapshot().epoch == 0
+        with pytest.raises(JobBusyError, match="one job running and one waiting"):
+            owned(pool, "alice")
+        other = owned(pool, "bob")  # someone else gets the free slot at once, ahead of alice's
+        wait_until(lambda: other.snapshot().epoch >= 1)
+        assert pool.stats()["running"] == 2
+        first.stop()
+        assert first.join(TIMEOUT)
+        wait_until(lambda: second.snapshot().epoch >= 1)  # then alice's next one runs
+        third = owned(pool, "alice")  # and she may queue one again
+        assert third.snapshot().queue_position == 1
+        for job in (second, third, other):
+            job.stop()
+        assert all(job.join(TIMEOUT) for job in (second, third, other))
+    finally:
+        pool.shutdown()
+
+
+def test_a_job_past_the_time_limit_is_stopped_and_keeps_what_it_did() -> None:
+    pool = TrainingPool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2)
+    try:
+        job = started(pool, epochs=100_000, seconds=0.05)
+        assert job.join(TIMEOUT)
+        snap = job.snapshot()
+        assert snap.state == FINISHED and 0 < job.result["epochs"] < 100_000
+        assert snap.elapsed < 30
+    finally:
+        pool.shutdown()
+
+
+def test_a_job_that_ignores_the_time_limit_is_ended_with_its_worker_alone() -> None:
+    pool = TrainingPool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2,
+                        stop_grace=1)
+    try:
+        job = TrainingJob(pool=pool)
+        job.start_work(ignoring_stop, 1)
+        assert job.join(TIMEOUT)
+        assert job.snapshot().state == FAILED
+        assert "ran past the limit of 1 second per job" in job.snapshot().error
+        after = started(pool, epochs=2, seconds=0.01)
+        assert after.join(TIMEOUT) and after.snapshot().state == FINISHED
+    finally:
+        pool.shutdown()
+
+
+def test_a_job_that_needs_more_memory_than_a_worker_may_use_fails_alone() -> None:
+    pool = TrainingPool(max_workers=1, preload=False, memory_mb=400)
+    try:
+        job = TrainingJob(pool=pool)
+        job.start_work(partial(hogging, 1000), 1)
+        assert job.join(TIMEOUT)
+        assert job.snapshot().state == FAILED
+        assert "more memory than one job may use" in job.snapshot().error
+        fits = TrainingJob(pool=pool)
+        fits.start_work(partial(hogging, 50), 1)
+        assert fits.join(TIMEOUT) and fits.result == 50 * 2**20
+    finally:
+        pool.shutdown()
