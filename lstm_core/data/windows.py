@@ -24,13 +24,15 @@ if TYPE_CHECKING:
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 MIN_TRAIN_WINDOWS = 10
+_WINDOWS = ("X_train", "X_val", "X_test")
 
 
 def sliding_windows(matrix: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``matrix[j - window:j]`` and label ``matrix[j, 0]`` for every j >= window.
 
     ``matrix`` is (rows, columns) with the target in column 0; returns X of shape
-    (rows - window, window, columns) and y of shape (rows - window,).
+    (rows - window, window, columns) and y of shape (rows - window,). X is a read-only view
+    of ``matrix`` (no copy: the windows cost no memory of their own until a model reads them).
     """
     matrix = np.asarray(matrix, dtype=np.float64)
     if matrix.ndim == 1:
@@ -38,7 +40,7 @@ def sliding_windows(matrix: np.ndarray, window: int) -> tuple[np.ndarray, np.nda
     if len(matrix) <= window:
         return np.empty((0, window, matrix.shape[1])), np.empty(0)
     views = np.lib.stride_tricks.sliding_window_view(matrix[:-1], window, axis=0)
-    return views.transpose(0, 2, 1).copy(), matrix[window:, 0].copy()
+    return views.transpose(0, 2, 1), matrix[window:, 0].copy()
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,17 @@ class WindowedData:
     train_times: np.ndarray
     val_times: np.ndarray
     test_times: np.ndarray
+
+    def __getstate__(self) -> dict:
+        """Pickled (a result coming back from a worker) without its windows: they are views of
+        ``scaled``, rebuilt on arrival at no cost, where a copy would weigh window times more."""
+        return {name: value for name, value in self.__dict__.items() if name not in _WINDOWS}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        X, _ = sliding_windows(self.scaled, self.window)
+        train, val = len(self.y_train), len(self.y_val)
+        self.X_train, self.X_val, self.X_test = X[:train], X[train:train + val], X[train + val:]
 
     @property
     def n_features(self) -> int:
@@ -185,11 +198,10 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])
     scaled = scaler.transform(matrix)
     X, y = sliding_windows(scaled, window)
-    label_rows = np.arange(window, len(scaled))
-    parts = [label_rows < split.train_end,
-             (label_rows >= split.train_end) & (label_rows < split.val_end),
-             label_rows >= split.val_end]
-    times = label_rows + transform.offset
+    times = np.arange(window, len(scaled)) + transform.offset
+    # Labels are in time order, so each part is one run of them: slices keep X a view.
+    train, val = split.train_end - window, split.val_end - window
+    parts = [slice(0, train), slice(train, val), slice(val, None)]
     return WindowedData(
         series=series, window=window, transform=transform, scaler=scaler, split=split,
         scaled=scaled,

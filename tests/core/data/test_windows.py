@@ -82,3 +82,19 @@ def test_feature_columns_are_scaled_and_windowed_with_the_target():
 def test_a_window_too_long_for_the_training_part_is_refused_with_advice():
     with pytest.raises(ConfigError, match=r"window \(80 steps\) is too long.*at most 60"):
         prepare(Series(values=np.arange(100.0)), config(window=80, transform="none"))
+
+
+def test_windows_travel_without_their_copies_and_come_back_the_same():
+    """A result sent back from a worker pickles its windows as views of the scaled series: the
+    message weighs about the series, not window times the series."""
+    import pickle
+
+    from lstm_core import ExperimentConfig, generate
+
+    data = prepare(generate("sine", length=2000), ExperimentConfig(window=200))
+    windows_bytes = sum(x.size for x in (data.X_train, data.X_val, data.X_test)) * 8
+    message = pickle.dumps(data)
+    assert len(message) < windows_bytes / 20
+    back = pickle.loads(message)
+    for name in ("X_train", "X_val", "X_test", "y_train", "y_test", "test_times"):
+        np.testing.assert_array_equal(getattr(back, name), getattr(data, name))
