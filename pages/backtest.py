@@ -6,6 +6,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from lstm_core.eval.evaluation import NO_FIGURE, finite
 from lstm_core.jobs.job import FAILED, IDLE
 from lstm_core.runs.backtest import LABELS, MAX_ORIGINS, WINDOW_KINDS, BacktestResult
 from ui import plots
@@ -68,9 +69,10 @@ def progress_panel() -> None:
 
 
 def error_table(result: BacktestResult) -> pd.DataFrame:
-    """Per model: the RMSE over the horizon, mean and spread across origins, then by step."""
+    """Per model: the RMSE over the horizon, mean and spread across origins, then by step; an
+    empty cell where an error is not a finite number (the page shows it as "—")."""
     steps = [f"step {s}" for s in range(1, result.spec.horizon + 1)]
-    rows = [[LABELS[key], mean, std, *result.rmse_by_step(key)]
+    rows = [[LABELS[key], *(finite(float(v)) for v in (mean, std, *result.rmse_by_step(key)))]
             for key, (mean, std) in result.summary().items()]
     return pd.DataFrame(rows, columns=["model", "mean RMSE", "± std", *steps])
 
@@ -85,7 +87,7 @@ def results(result: BacktestResult) -> None:
         {labels[key]: result.forecasts[key] for key in result.models}, "value"))
     st.subheader("Error by step ahead")
     table = error_table(result)
-    st.dataframe(table, hide_index=True,
+    st.dataframe(table, hide_index=True, placeholder=NO_FIGURE,
                  column_config={c: st.column_config.NumberColumn(format="%.4g") for c in table.columns[1:]})
     left, right = st.columns(2)
     by_step = {labels[key]: result.rmse_by_step(key) for key in result.models}

@@ -4,6 +4,7 @@ import numpy as np
 import streamlit as st
 
 from lstm_core.config.settings import LIMITS
+from lstm_core.eval.evaluation import metric_text
 from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots
@@ -67,7 +68,7 @@ def test_span_section(result: ExperimentResult) -> None:
     st.subheader("How far can it be trusted?")
     st.caption("The same recursive rollout, started just before the test part and fed only its own "
                "predictions, against what really happened: how many steps ahead does it stay close? "
-               f"RMSE over the whole test span: {result.test_rollout.rmse:.4g}.")
+               f"RMSE over the whole test span: {metric_text(result.test_rollout.rmse)}.")
     rollout = result.test_rollout
     x = time_axis(result.data.series)[rollout.times]
     left, right = st.columns(2)

@@ -5,6 +5,7 @@ import hashlib
 import streamlit as st
 
 from lstm_core.errors import LSTMLabError
+from lstm_core.eval.evaluation import NO_FIGURE
 from lstm_core.runs.export import load_bundle, load_config
 from lstm_core.runs.history import Run
 from ui import plots
@@ -18,7 +19,7 @@ COMPARED_BY_DEFAULT = 3
 
 def table(runs: list[Run]) -> None:
     st.dataframe(
-        [run.row() for run in reversed(runs)], hide_index=True,
+        [run.row() for run in reversed(runs)], hide_index=True, placeholder=NO_FIGURE,
         column_config={
             "test RMSE": st.column_config.NumberColumn(format="%.4g"),
             "test MAE": st.column_config.NumberColumn(format="%.4g"),

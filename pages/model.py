@@ -3,6 +3,7 @@
 import streamlit as st
 
 from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
+from lstm_core.eval.evaluation import metric_text
 from lstm_core.infer.param_count import count_params
 from lstm_core.jobs.job import FAILED, JobSnapshot
 from lstm_core.runs.experiment import ExperimentResult
@@ -139,7 +140,8 @@ def result_panel(result: ExperimentResult, snap: JobSnapshot) -> None:
         took += f" ({duration(snap.elapsed)} in all, with waiting for a slot and start-up)"
     lead = "" if own else "Restored run: "
     st.success(f"{lead}{sentence(training.message)} Test RMSE "
-               f"**{result.evaluation.test_metrics.rmse:.4g}**. {took}.", icon=":material/check_circle:")
+               f"**{metric_text(result.evaluation.test_metrics.rmse)}**. {took}.",
+               icon=":material/check_circle:")
     if training.loss:
         loss_chart(training.history, training.best_epoch)
     next_step("results", "See the results")

@@ -6,20 +6,23 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from lstm_core.eval.advice import Epochs, advice
 from lstm_core.eval.classical import LABELS as CLASSICAL
-from lstm_core.eval.evaluation import Metrics
+from lstm_core.eval.evaluation import NO_FIGURE, Metrics, finite, metric_text
 from lstm_core.runs import export
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots
 from ui.frame import require_entry
-from ui.help import HELP
+from ui.help import HELP, metric_unit
 from ui.plan import plan, time_axis
 from ui.session import session
-from ui.widgets import duration, next_step, sentence, trained_result
+from ui.widgets import duration, next_step, plain, sentence, trained_result
 
 METRICS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE"), ("smape", "sMAPE"), ("mase", "MASE"))
 PERCENT_METRICS = ("mape", "smape")
 BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR"} | CLASSICAL
+# Where a suggestion's page is linked, the link's words.
+SUGGESTION_LINKS = {"model": "Change the settings on Model & training"}
 
 
 def baseline_metrics(result: ExperimentResult) -> dict[str, Metrics]:
@@ -28,32 +31,53 @@ def baseline_metrics(result: ExperimentResult) -> dict[str, Metrics]:
 
 
 def formatted(name: str, value: float | None) -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.1f}%" if name in PERCENT_METRICS else f"{value:.4g}"
+    """A metric as the page shows it; "—" where it has no finite value."""
+    return metric_text(value, percent=name in PERCENT_METRICS)
+
+
+def change(value: float | None, reference: float | None) -> str | None:
+    """``value`` against the naive forecast's, as a card's delta; None where no share can be said."""
+    if finite(value) is None or not finite(reference):
+        return None
+    share = (value - reference) / reference
+    return f"{share:+.0%} vs naive" if abs(share) < 100 else None
 
 
 def metric_cards(result: ExperimentResult) -> None:
-    """The LSTM's test metrics, each with its change against the naive forecast."""
-    ours = result.evaluation.test_metrics
-    naive = result.evaluation.baselines["naive"].metrics
+    """The LSTM's test metrics with their units, each with its change against the naive forecast;
+    "—" where a metric has no meaning for the data, the reason in its tooltip."""
+    evaluation = result.evaluation
+    ours, naive = evaluation.test_metrics, evaluation.baselines["naive"].metrics
+    missing, series = evaluation.missing(), result.data.series.name
     for column, (name, label) in zip(st.columns(len(METRICS)), METRICS, strict=True):
-        value, reference = getattr(ours, name), getattr(naive, name)
-        delta = None
-        if value is not None and reference:
-            delta = f"{(value - reference) / reference:+.0%} vs naive"
-        column.metric(f"Test {label}", formatted(name, value), delta, delta_color="inverse",
-                      help=HELP[name], border=True)
+        value = getattr(ours, name)
+        why = f" {sentence(missing[name])}" if name in missing else ""
+        column.metric(f"Test {label} ({plain(metric_unit(name, series))})", formatted(name, value),
+                      change(value, getattr(naive, name)), delta_color="inverse",
+                      help=HELP[name] + why, border=True)
 
 
 def metrics_table(result: ExperimentResult) -> pd.DataFrame:
-    """One row per model (the LSTM, then the baselines), one column per metric, on the test part."""
+    """One row per model (the LSTM, then the baselines), one column per metric, on the test part;
+    an empty cell where a metric has no finite value (the page shows it as "—")."""
     rows: dict[str, Metrics] = {"LSTM": result.evaluation.test_metrics}
     rows |= baseline_metrics(result)
     return pd.DataFrame(
-        {label: [getattr(m, name) for m in rows.values()] for name, label in METRICS},
-        index=pd.Index(list(rows), name="model (test part)"),
+        {label: [finite(getattr(m, name)) for m in rows.values()] for name, label in METRICS},
+        index=pd.Index(list(rows), name="model (test part)"), dtype=float,
     )
+
+
+def suggestions(result: ExperimentResult) -> None:
+    """What to try, when the LSTM loses to a yardstick, and links to where it is done."""
+    training = result.training
+    found = advice(result.evaluation, result.data,
+                   Epochs(result.config.epochs, training.epochs_run, training.best_epoch))
+    if not found:
+        return
+    st.markdown("**What to try**\n\n" + "\n".join(f"- {plain(sentence(s.text))}" for s in found))
+    for page in dict.fromkeys(s.page for s in found if s.page in SUGGESTION_LINKS):
+        next_step(page, SUGGESTION_LINKS[page])
 
 
 def verdict(result: ExperimentResult) -> None:
@@ -61,6 +85,7 @@ def verdict(result: ExperimentResult) -> None:
     beats = evaluation.test_metrics.rmse < evaluation.baselines["naive"].metrics.rmse
     show = st.success if beats else st.info
     show(sentence(evaluation.verdict()), icon=":material/balance:")
+    suggestions(result)
     for note in evaluation.notes():
         st.caption(sentence(note))
 
@@ -115,7 +140,7 @@ def page(result: ExperimentResult) -> None:
                 "since. Train again to update them.", icon=":material/history:")
     verdict(result)
     metric_cards(result)
-    st.dataframe(metrics_table(result), column_config={
+    st.dataframe(metrics_table(result), placeholder=NO_FIGURE, column_config={
         label: st.column_config.NumberColumn(label, format="%.1f%%" if name in PERCENT_METRICS
                                              else "%.4g", help=HELP[name])
         for name, label in METRICS

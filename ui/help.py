@@ -35,8 +35,8 @@ HELP |= {
     # results and forecast
     "rmse": "Root mean squared error, in the series' units: punishes large misses.",
     "mae": "Mean absolute error, in the series' units: the typical miss.",
-    "mape": "Mean absolute percentage error: undefined when the truth holds zeros and huge "
-            "near zero.",
+    "mape": "Mean absolute percentage error: left out (—) when the truth holds, crosses or comes "
+            "near zero, where a percentage explodes.",
     "smape": "Symmetric percentage error, 0 to 200%: stays finite near zero.",
     "mase": "Mean absolute error divided by the naive forecast's error on the training part: "
             "below 1 beats the naive forecast.",
@@ -44,6 +44,19 @@ HELP |= {
             "units: the shaded areas hold 80% and 95% of those forecasts. A wide band means the "
             "model is unsure; it does not cover errors the model makes every time.",
 }
+
+# The unit of each metric where it is not the series' own: percentages, and MASE's ratio.
+METRIC_UNITS = {"mape": "%", "smape": "%", "mase": "ratio"}
+# Longer series names are cut to this many characters in a card's label.
+UNIT_CHARS = 18
+
+
+def metric_unit(name: str, series: str) -> str:
+    """The unit of the metric ``name`` on the series called ``series``, as a card's label shows
+    it: the series' own units (its name) for RMSE and MAE, % for percentages, "ratio" for MASE."""
+    unit = METRIC_UNITS.get(name, series)
+    return unit if len(unit) <= UNIT_CHARS else unit[:UNIT_CHARS - 1] + "…"
+
 
 # How the LSTM works, and the sequence lab
 HELP |= {

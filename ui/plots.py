@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import plotly.graph_objects as go
 
-from lstm_core.eval.evaluation import Evaluation
+from lstm_core.eval.evaluation import Evaluation, finite, metric_text
 
 from .plan import Axis, Plan, time_axis
 
@@ -43,6 +43,13 @@ PREDICTED = "#e76f51"
 VALIDATION = "#e9c46a"
 FORECAST = "#8e44ad"
 REGIONS = (("train", TRAIN_FIT, 0.07), ("validation", VALIDATION, 0.16), ("test", PREDICTED, 0.09))
+# Where each part's name sits: the train part's at its left end, on the top line; the test
+# part's at its right end (the chart's), on the top line too; the validation part's at its right
+# end, on the line below: often narrower than its name, it never covers another name that way,
+# nor runs off the chart, however narrow the chart (390 px on a phone).
+REGION_LABELS = {"train": ("top left", 0), "validation": ("top right", 1), "test": ("top right", 0)}
+REGION_FONT_SIZE = FONT_SIZE - 2
+REGION_LINE = round(1.5 * REGION_FONT_SIZE)  # pixels from one line of names to the next
 
 
 def literal(text: str) -> str:
@@ -82,14 +89,15 @@ def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
 
 
 def _shade_regions(fig: go.Figure, x: Axis, plan: Plan) -> None:
-    """Tint the train, validation and test parts and name each at the top."""
+    """Tint the train, validation and test parts and name each at the top (see REGION_LABELS)."""
     bounds = (0, plan.train_end, plan.test_start, plan.length - 1)
     for (name, color, opacity), start, end in zip(REGIONS, bounds[:-1], bounds[1:], strict=True):
         if end <= start:
             continue
+        position, line = REGION_LABELS[name]
         fig.add_vrect(x0=x[start], x1=x[end], fillcolor=color, opacity=opacity, line_width=0,
-                      annotation_text=name, annotation_position="top left",
-                      annotation_font_size=FONT_SIZE - 2)
+                      annotation_text=name, annotation_position=position,
+                      annotation_yshift=-line * REGION_LINE, annotation_font_size=REGION_FONT_SIZE)
 
 
 def series_figure(x: Axis, values: np.ndarray, name: str, plan: Plan | None = None) -> go.Figure:
@@ -168,8 +176,9 @@ def rmse_figure(train_rmse: float, test_rmse: float, baselines: dict[str, float]
     names = ["LSTM (train)", "LSTM (test)", *[f"{n} (test)" for n in baselines]]
     values = [train_rmse, test_rmse, *baselines.values()]
     colors = [TRAIN_FIT, PREDICTED, *[ACTUAL] * len(baselines)]
-    fig = go.Figure(go.Bar(x=names, y=values, marker_color=colors, text=[f"{v:.4g}" for v in values],
-                           textposition="outside", cliponaxis=False))
+    fig = go.Figure(go.Bar(x=names, y=[finite(v) for v in values], marker_color=colors,
+                           text=[metric_text(v) for v in values], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
     fig.update_layout(showlegend=False, hovermode="closest")
     return _layout(fig, "RMSE: training vs test, and the baselines", "", "RMSE", SMALL_HEIGHT)
 
@@ -267,7 +276,7 @@ def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
             fig.add_trace(_line(x[evaluation.test_times], evaluation.test_actual,
                                 f"actual ({run.label})", ACTUAL, width=1.5))
         fig.add_trace(_line(x[evaluation.test_times], evaluation.test_predictions,
-                            f"run {run.number}: RMSE {evaluation.test_metrics.rmse:.4g}",
+                            f"run {run.number}: RMSE {metric_text(evaluation.test_metrics.rmse)}",
                             RUN_COLORS[index % len(RUN_COLORS)]))
     return _legend_below(_layout(fig, "Test predictions, run by run (one step ahead)", "time", "value"))
 

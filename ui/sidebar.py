@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from lstm_core.eval.evaluation import metric_text
 from lstm_core.jobs.job import FAILED
 
 from . import links, view
@@ -52,7 +53,7 @@ def _model(on_page: bool = False) -> None:
         st.markdown("**Untrained**")
         st.caption("Set up the model and press Train on the Model & training page.")
     else:
-        st.markdown(f"**Trained**: test RMSE **{result.evaluation.test_metrics.rmse:.4g}**")
+        st.markdown(f"**Trained**: test RMSE **{metric_text(result.evaluation.test_metrics.rmse)}**")
         st.caption(f"{sentence(result.training.message)} {fit_duration(result)}.")
         if current.stale():
             st.badge("results are stale", icon=":material/history:", color="orange")

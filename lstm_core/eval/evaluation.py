@@ -24,7 +24,7 @@ LABELS = {"naive": "the naive forecast", "seasonal_naive": "the seasonal naive f
 class Metrics:
     rmse: float
     mae: float
-    mape: float | None  # None where the truth holds a zero: the percentage is undefined there
+    mape: float | None  # None where the truth holds, crosses or nears zero: see mape_problem
     smape: float
     mase: float | None  # None when the training part's naive error is zero
 
@@ -32,7 +32,42 @@ class Metrics:
         return asdict(self)
 
 
-MAPE_UNDEFINED = "MAPE is undefined: the true values include zeros"
+# A true value under this share of the mean absolute true value makes a percentage error explode.
+NEAR_ZERO = 1e-3
+MASE_UNDEFINED = "MASE is undefined: the training part never changes from one step to the next"
+NOT_FINITE = "{name} is not a finite number: the errors are too large to compute"
+# What a page shows where a metric has no finite value.
+NO_FIGURE = "—"
+
+
+def mape_problem(actual: np.ndarray) -> str | None:
+    """Why a percentage error means nothing against ``actual``, or None when it means something."""
+    actual = np.asarray(actual, dtype=np.float64)
+    size = np.abs(actual)
+    if not np.all(np.isfinite(actual)):
+        return "MAPE is left out: the true values are not all finite numbers"
+    if np.any(size == 0):
+        return "MAPE is undefined: the true values include zeros"
+    if actual.min() < 0 < actual.max():
+        return ("MAPE is left out: the true values cross zero, and a percentage of values near "
+                "zero explodes")
+    if np.any(size < NEAR_ZERO * size.mean()):
+        return (f"MAPE is left out: some true values are near zero (under {NEAR_ZERO:.1%} of their "
+                "mean size), where a percentage explodes")
+    return None
+
+
+def metric_text(value: float | None, percent: bool = False) -> str:
+    """A metric as a page shows it: four significant digits, or one decimal and % for a
+    percentage; :data:`NO_FIGURE` where there is no finite number."""
+    if value is None or not math.isfinite(value):
+        return NO_FIGURE
+    return f"{value:.1f}%" if percent else f"{value:.4g}"
+
+
+def finite(value: float | None) -> float | None:
+    """``value`` where it is a finite number, else None: what a table cell holds."""
+    return value if value is not None and math.isfinite(value) else None
 
 
 def naive_scale(train_levels: np.ndarray) -> float:
@@ -45,17 +80,19 @@ def score(actual: np.ndarray, predicted: np.ndarray, scale: float) -> Metrics:
     actual = np.asarray(actual, dtype=np.float64)
     error = np.asarray(predicted, dtype=np.float64) - actual
     absolute = np.abs(error)
-    mae = float(absolute.mean())
-    denominator = np.abs(actual) + np.abs(predicted)
-    smape_terms = np.divide(2 * absolute, denominator, out=np.zeros_like(absolute),
-                            where=denominator > 0)
-    return Metrics(
-        rmse=float(np.sqrt(np.mean(error**2))),
-        mae=mae,
-        mape=None if np.any(actual == 0) else float(100 * np.mean(absolute / np.abs(actual))),
-        smape=float(100 * smape_terms.mean()),
-        mase=mae / scale if scale > 0 else None,
-    )
+    # Values near the float limit overflow to inf: a page shows those as "no figure", not warnings.
+    with np.errstate(over="ignore", invalid="ignore"):
+        mae = float(absolute.mean())
+        denominator = np.abs(actual) + np.abs(predicted)
+        smape_terms = np.divide(2 * absolute, denominator, out=np.zeros_like(absolute),
+                                where=denominator > 0)
+        return Metrics(
+            rmse=float(np.sqrt(np.mean(error**2))),
+            mae=mae,
+            mape=None if mape_problem(actual) else float(100 * np.mean(absolute / np.abs(actual))),
+            smape=float(100 * smape_terms.mean()),
+            mase=mae / scale if scale > 0 else None,
+        )
 
 
 @dataclass
@@ -94,10 +131,33 @@ class Evaluation:
     season_length: int | None
     skipped: list[str] = field(default_factory=list)  # why a classical yardstick is missing
 
+    def missing(self) -> dict[str, str]:
+        """Why a test metric has no figure, by the metric's name (``rmse``, ``mape``...)."""
+        reasons = {}
+        for name, value in self.test_metrics.to_dict().items():
+            if name == "mape" and (problem := mape_problem(self.test_actual)):
+                reasons[name] = problem
+            elif name == "mase" and value is None:
+                reasons[name] = MASE_UNDEFINED
+            elif finite(value) is None:
+                reasons[name] = NOT_FINITE.format(name=name.upper())
+        return reasons
+
+    def ranked(self) -> list[Baseline]:
+        """The yardsticks with a finite test RMSE, best first."""
+        return sorted((b for b in self.baselines.values() if math.isfinite(b.metrics.rmse)),
+                      key=lambda b: b.metrics.rmse)
+
+    def beaten_by(self) -> list[Baseline]:
+        """The yardsticks with a lower test RMSE than the LSTM's, best first (every ranked one
+        when the LSTM's is not a finite number)."""
+        ours = self.test_metrics.rmse
+        return [b for b in self.ranked() if not math.isfinite(ours) or b.metrics.rmse < ours]
+
     def notes(self) -> list[str]:
         notes = []
-        if self.test_metrics.mape is None:
-            notes.append(MAPE_UNDEFINED)
+        if "mape" in (missing := self.missing()):
+            notes.append(missing["mape"])
         if self.season_length is None:
             notes.append("no seasonality detected in the training part: seasonal naive skipped")
         return notes + self.skipped
@@ -112,11 +172,10 @@ class Evaluation:
         return f"{naive}; {self._place(ours)}"
 
     def _place(self, ours: float) -> str:
-        ranked = sorted((b for b in self.baselines.values() if math.isfinite(b.metrics.rmse)),
-                        key=lambda b: b.metrics.rmse)
+        ranked = self.ranked()
         if not ranked:
             return "no yardstick has a finite test RMSE"
-        beaten_by = [b for b in ranked if b.metrics.rmse < ours]
+        beaten_by = self.beaten_by()
         if not beaten_by:
             return (f"it beats all {len(ranked)} yardsticks; the best of them is {ranked[0].label}, "
                     + _compare("whose test RMSE", ranked[0].metrics.rmse, "the LSTM's", ours))

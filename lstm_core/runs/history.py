@@ -18,7 +18,7 @@ from lstm_core.config.fields import as_text, experiment_values
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.data.windows import prepare
-from lstm_core.eval.evaluation import Evaluation
+from lstm_core.eval.evaluation import Evaluation, finite
 from lstm_core.infer.forecast import TestRollout
 from lstm_core.runs.experiment import ExperimentResult
 from lstm_core.runs.progress import TrainingResult
@@ -57,7 +57,8 @@ class Run:
         )
 
     def row(self) -> dict[str, Any]:
-        """One line of the history table: the run, every setting of its experiment, its errors."""
+        """One line of the history table: the run, every setting of its experiment, its errors
+        (an empty cell where an error is not a finite number)."""
         test = self.evaluation.test_metrics
         naive = self.evaluation.baselines.get("naive")
         settings = {name.replace("_", " "): as_text(value) if isinstance(value, list) else value
@@ -68,17 +69,17 @@ class Run:
             "finished": time.strftime("%H:%M:%S", time.localtime(self.finished)),
             "data": self.label,
             **settings,
-            "test RMSE": test.rmse,
-            "test MAE": test.mae,
-            "naive RMSE": naive.metrics.rmse if naive else None,
+            "test RMSE": finite(test.rmse),
+            "test MAE": finite(test.mae),
+            "naive RMSE": finite(naive.metrics.rmse) if naive else None,
             **self._best_yardstick(),
             "seconds": round(self.seconds, 1),
         }
 
 
     def _best_yardstick(self) -> dict[str, Any]:
-        """The yardstick with the lowest test RMSE (classical models included), for the table."""
-        best = min(self.evaluation.baselines.values(), key=lambda b: b.metrics.rmse, default=None)
+        """The yardstick with the lowest finite test RMSE (classical models included), for the table."""
+        best = next(iter(self.evaluation.ranked()), None)
         return {"best yardstick": best.label if best else None,
                 "its RMSE": best.metrics.rmse if best else None}
 
