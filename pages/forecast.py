@@ -66,14 +66,20 @@ def future_section(result: ExperimentResult) -> None:
 
 def test_span_section(result: ExperimentResult) -> None:
     st.subheader("How far can it be trusted?")
+    rollout = result.test_rollout
+    classical = {b.label: b.rollout for b in result.evaluation.baselines.values() if b.rollout is not None}
+    theirs = "; ".join(f"{label} {metric_text(r.rmse)}" for label, r in classical.items())
     st.caption("The same recursive rollout, started just before the test part and fed only its own "
                "predictions, against what really happened: how many steps ahead does it stay close? "
-               f"RMSE over the whole test span: {metric_text(result.test_rollout.rmse)}.")
-    rollout = result.test_rollout
+               f"RMSE over the whole test span: {metric_text(rollout.rmse)}"
+               + (f"; the classical models' forecasts over the same span (dotted): {theirs}." if theirs
+                  else "."))
     x = time_axis(result.data.series)[rollout.times]
     left, right = st.columns(2)
-    left.plotly_chart(plots.rollout_figure(x, rollout.actual, rollout.predicted, result.data.series.name))
-    right.plotly_chart(plots.horizon_error_figure(rollout.error_by_horizon))
+    left.plotly_chart(plots.rollout_figure(x, rollout.actual, rollout.predicted, result.data.series.name,
+                                           {label: r.predicted for label, r in classical.items()}))
+    right.plotly_chart(plots.horizon_error_figure(
+        rollout.error_by_horizon, {label: r.error_by_horizon for label, r in classical.items()}))
 
 
 require_entry()

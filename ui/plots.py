@@ -213,26 +213,43 @@ def forecast_figure(x: Axis, values: np.ndarray, x_future: Axis, forecast: np.nd
     return _layout(fig, "Recursive forecast past the end of the data", "time", name)
 
 
-def rollout_figure(x: Axis, actual: np.ndarray, predicted: np.ndarray, name: str) -> go.Figure:
-    """A rollout over the test span (fed only its own outputs) against what really happened."""
-    fig = go.Figure([
-        _line(x, actual, "actual", ACTUAL, width=1.5),
-        _line(x, predicted, "rollout from the start of the test part", FORECAST, width=2.5),
-    ])
+# The classical models' rollouts beside the LSTM's: dotted, in colours of their own.
+YARDSTICK_COLORS = ("#2a9d8f", "#264653", "#f4a261", "#6a994e")
+
+
+def rollout_figure(x: Axis, actual: np.ndarray, predicted: np.ndarray, name: str,
+                   yardsticks: Mapping[str, np.ndarray] | None = None) -> go.Figure:
+    """A rollout over the test span (fed only its own outputs) against what really happened,
+    with the classical models' forecasts over the same span (``yardsticks``: label -> values)."""
+    lines = [_line(x, actual, "actual", ACTUAL, width=1.5),
+             _line(x, predicted, "LSTM rollout from the start of the test part", FORECAST, width=2.5)]
+    for index, (label, values) in enumerate((yardsticks or {}).items()):
+        lines.append(_line(x, values, label, YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)],
+                           width=1.5, line={"dash": "dot"}))
+    fig = go.Figure(lines)
     return _layout(fig, "Rollout over the test part vs the truth", "time", name, SMALL_HEIGHT + 40)
 
 
-def horizon_error_figure(errors: np.ndarray) -> go.Figure:
-    """Absolute error of the test rollout at each number of steps ahead, and the RMSE up to there.
+def _running_rmse(errors: np.ndarray) -> np.ndarray:
+    steps = np.arange(1, len(errors) + 1)
+    return np.sqrt(np.cumsum(np.asarray(errors, dtype=np.float64) ** 2) / steps)
+
+
+def horizon_error_figure(errors: np.ndarray,
+                         yardsticks: Mapping[str, np.ndarray] | None = None) -> go.Figure:
+    """Absolute error of the test rollout at each number of steps ahead, and the RMSE up to there;
+    the classical models' RMSE up to each step beside it (``yardsticks``: label -> errors).
 
     The single errors are noisy; the running RMSE shows the trend a person is asking about.
     """
     steps = np.arange(1, len(errors) + 1)
-    running_rmse = np.sqrt(np.cumsum(np.asarray(errors) ** 2) / steps)
-    fig = go.Figure([
-        _line(steps, errors, "absolute error at that step", ACTUAL, width=1, mode="lines"),
-        _line(steps, running_rmse, "RMSE up to that step", FORECAST, width=3),
-    ])
+    lines = [_line(steps, errors, "LSTM: absolute error at that step", ACTUAL, width=1, mode="lines"),
+             _line(steps, _running_rmse(errors), "LSTM: RMSE up to that step", FORECAST, width=3)]
+    for index, (label, theirs) in enumerate((yardsticks or {}).items()):
+        lines.append(_line(steps, _running_rmse(theirs), f"{label}: RMSE up to that step",
+                           YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)], width=1.5,
+                           line={"dash": "dot"}))
+    fig = go.Figure(lines)
     return _layout(fig, "How the error grows with the horizon", "steps ahead", "error",
                    SMALL_HEIGHT + 40)
 

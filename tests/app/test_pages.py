@@ -264,6 +264,14 @@ def test_an_example_with_dates_trains_and_forecasts_on_its_calendar(app: AppTest
     healthy(open_page(app, "results"))
     healthy(open_page(app, "forecast"))
     assert [b.label for b in app.get("download_button")] == ["Download the forecast (CSV)"]
+    # The classical models' forecasts over the test span, dotted beside the LSTM's rollout.
+    rollout_chart, horizon_chart = app.get("plotly_chart")[1:3]
+    classical = [b for b in session_of(app).result().evaluation.baselines.values() if b.rollout is not None]
+    assert classical
+    for baseline in classical:
+        assert f'"name":"{baseline.label}"' in rollout_chart.proto.spec.replace(" ", "")
+        assert f"{baseline.label}: RMSE up to that step" in horizon_chart.proto.spec
+    assert any("classical models' forecasts over the same span" in c.value for c in app.caption)
 
 
 def test_a_model_with_dropout_gets_an_uncertainty_band(app: AppTest) -> None:
