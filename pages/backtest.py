@@ -3,6 +3,7 @@ scored against what followed, next to every yardstick."""
 
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -77,14 +78,23 @@ def error_table(result: BacktestResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["model", "mean RMSE", "± std", *steps])
 
 
-def results(result: BacktestResult) -> None:
+def axis_of(result: BacktestResult, data: Dataset) -> plots.Axis | None:
+    """The series' dates for the charts, when the backtest ran on the data shown now."""
+    series = data.series
+    same = (series.timestamps is not None and len(series) >= result.test_start
+            and np.array_equal(series.values[:len(result.levels)], result.levels))
+    return series.timestamps if same else None
+
+
+def results(result: BacktestResult, data: Dataset) -> None:
     labels = {key: LABELS[key] for key in result.models}
+    x = axis_of(result, data)
     st.subheader("The origin stepping through the series")
     st.caption("Press play, or drag the slider: each frame is one origin, with the truth after it "
                "(black) and each model's forecast from it. The test part is not shown: it is never read.")
     st.plotly_chart(plots.backtest_origins_figure(
         result.levels, result.origins, result.actual,
-        {labels[key]: result.forecasts[key] for key in result.models}, "value"))
+        {labels[key]: result.forecasts[key] for key in result.models}, data.series.name, x))
     st.subheader("Error by step ahead")
     table = error_table(result)
     st.dataframe(table, hide_index=True, placeholder=NO_FIGURE,
@@ -95,7 +105,7 @@ def results(result: BacktestResult) -> None:
     with right:
         model = st.selectbox("Model", result.models, format_func=labels.get, key="backtest.model",
                              help=HELP["backtest_model"])
-        st.plotly_chart(plots.backtest_heatmap_figure(result.errors(model), result.origins, labels[model]))
+        st.plotly_chart(plots.backtest_heatmap_figure(result.errors(model), result.origins, labels[model], x))
 
 
 def page(data: Dataset) -> None:
@@ -105,7 +115,7 @@ def page(data: Dataset) -> None:
     live(progress_panel, session().backtest.job)
     job = session().backtest.job
     if not job.running and job.result is not None and len(job.result.origins):
-        results(job.result)
+        results(job.result, data)
 
 
 require_entry()

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 
 from lstm_core.eval.evaluation import Evaluation, finite, metric_text
@@ -305,14 +306,20 @@ def _model_colors(names: Sequence[str]) -> dict[str, str]:
             for index, name in enumerate(names)}
 
 
-def _origin_traces(levels: np.ndarray, origin: int, actual: np.ndarray,
+def _between(x: Axis, index: int) -> object:
+    """Halfway between ``x[index - 1]`` and ``x[index]``: where an origin's line stands."""
+    return x[index - 1] + (x[index] - x[index - 1]) / 2 if index > 0 else x[0]
+
+
+def _origin_traces(x: Axis, levels: np.ndarray, origin: int, actual: np.ndarray,
                    forecasts: Mapping[str, np.ndarray], colors: Mapping[str, str],
                    y_range: tuple[float, float]) -> list[go.Scatter]:
     """One origin's picture: where it stands, the truth after it, each model's forecast from it."""
-    steps = np.arange(origin, origin + len(actual))
-    joined = np.arange(origin - 1, origin + len(actual))  # each forecast starts at the last known value
+    steps = x[origin:origin + len(actual)]
+    joined = x[origin - 1:origin + len(actual)]  # each forecast starts at the last known value
+    middle = _between(x, origin)
     return [
-        _line([origin - 0.5, origin - 0.5], np.array(y_range), "origin", ACTUAL, width=1,
+        _line([middle, middle], np.array(y_range), "origin", ACTUAL, width=1,
               line={"dash": "dot"}, showlegend=False, hoverinfo="skip"),
         _line(steps, actual, "truth", "#000000", width=3),
         *[_line(joined, np.concatenate([[levels[origin - 1]], forecast]), name, colors[name],
@@ -322,20 +329,23 @@ def _origin_traces(levels: np.ndarray, origin: int, actual: np.ndarray,
 
 
 def backtest_origins_figure(levels: np.ndarray, origins: np.ndarray, actual: np.ndarray,
-                            forecasts: Mapping[str, np.ndarray], name: str) -> go.Figure:
+                            forecasts: Mapping[str, np.ndarray], name: str,
+                            x: Axis | None = None) -> go.Figure:
     """The origin stepping through the series, a frame per origin, with a play button.
 
     ``actual`` and each of ``forecasts`` (the first is drawn boldest) are (origins, horizon);
-    ``levels`` is the series before the test part, drawn in grey behind every frame.
+    ``levels`` is the series before the test part, drawn in grey behind every frame; ``x`` the
+    series' times (its dates, or step numbers when None), at least as long as the origins reach.
     """
+    x = np.arange(len(levels) + actual.shape[1]) if x is None else x
     colors = _model_colors(list(forecasts))
     everything = np.concatenate([levels, actual.ravel(), *[f.ravel() for f in forecasts.values()]])
     pad = 0.05 * (np.max(everything) - np.min(everything) or 1.0)
     y_range = (float(np.min(everything) - pad), float(np.max(everything) + pad))
     frames = [go.Frame(name=str(k + 1), data=_origin_traces(
-        levels, int(origin), actual[k], {m: f[k] for m, f in forecasts.items()}, colors, y_range))
+        x, levels, int(origin), actual[k], {m: f[k] for m, f in forecasts.items()}, colors, y_range))
         for k, origin in enumerate(origins)]
-    fig = go.Figure([_line(np.arange(len(levels)), levels, "series before the test part", ACTUAL,
+    fig = go.Figure([_line(x[:len(levels)], levels, "series before the test part", ACTUAL,
                            width=1), *frames[0].data], frames=frames)
     for frame in frames:  # the series stays; a frame redraws the traces after it
         frame.traces = list(range(1, 1 + len(frame.data)))
@@ -348,15 +358,14 @@ def backtest_origins_figure(levels: np.ndarray, origins: np.ndarray, actual: np.
                       "buttons": [{"label": "▶ play", "method": "animate", "args": [None, play]},
                                   {"label": "❚❚ pause", "method": "animate", "args": [[None], jump]}]}],
         sliders=[{"active": 0, "x": 0.2, "len": 0.8, "y": -0.1, "currentvalue": {"prefix": "origin "},
-                  "steps": [{"label": f.name, "method": "animate", "args": [[f.name], jump]}
-                            for f in frames]}],
+                  "steps": [{"label": origin_label(x, int(o)), "method": "animate",
+                             "args": [[f.name], jump]} for f, o in zip(frames, origins, strict=True)]}],
     )
     fig = _layout(fig, "Forecasts from each origin against the truth", "time", name, HEIGHT + 80)
     span = len(levels) - int(origins[0])  # the view: the backtested part, and twice as much before it
-    fig.update_layout(margin={"b": 110}, xaxis_range=[max(0, len(levels) - 3 * span), len(levels)])
+    view = [x[max(0, len(levels) - 3 * span)], x[len(levels) - 1]]
+    fig.update_layout(margin={"b": 110}, xaxis_range=view)
     return fig
-
-
 def backtest_horizon_figure(rmse_by_step: Mapping[str, np.ndarray]) -> go.Figure:
     """Each model's RMSE across origins at each step ahead."""
     colors = _model_colors(list(rmse_by_step))
@@ -368,10 +377,20 @@ def backtest_horizon_figure(rmse_by_step: Mapping[str, np.ndarray]) -> go.Figure
     return _legend_below(_layout(fig, "RMSE across origins, by step ahead", "steps ahead", "RMSE"))
 
 
-def backtest_heatmap_figure(errors: np.ndarray, origins: np.ndarray, model: str) -> go.Figure:
-    """One model's absolute error by origin (rows) and step ahead (columns)."""
+def origin_label(x: Axis | None, origin: int) -> str:
+    """An origin by its date (its first forecast step), or by its step number."""
+    if x is None or not isinstance(x, pd.DatetimeIndex):
+        return f"t = {origin}"
+    stamp = x[origin]
+    return f"{stamp:%Y-%m-%d}" if stamp == stamp.normalize() else f"{stamp:%Y-%m-%d %H:%M}"
+
+
+def backtest_heatmap_figure(errors: np.ndarray, origins: np.ndarray, model: str,
+                            x: Axis | None = None) -> go.Figure:
+    """One model's absolute error by origin (rows, by date when ``x`` holds the series' dates)
+    and step ahead (columns)."""
     fig = go.Figure(go.Heatmap(z=errors, x=np.arange(1, errors.shape[1] + 1),
-                               y=[f"t = {o}" for o in origins], colorscale="Reds",
+                               y=[origin_label(x, int(o)) for o in origins], colorscale="Reds",
                                colorbar={"title": {"text": "|error|"}}))
     fig.update_layout(hovermode="closest", yaxis={"type": "category"})
     return _layout(fig, f"{model}: absolute error by origin and step", "steps ahead", "origin",
