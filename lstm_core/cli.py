@@ -1,5 +1,5 @@
-"""The command line: ``python -m lstm_core train ...``, ``python -m lstm_core backtest ...`` and
-``python -m lstm_core generators``.
+"""The command line: ``python -m lstm_core train ...``, ``python -m lstm_core backtest ...``,
+``python -m lstm_core tune ...`` and ``python -m lstm_core generators``.
 
 Every flag maps onto :class:`ExperimentConfig`; bad input exits with status 2 and one line
 ``error: ...`` on stderr.
@@ -13,13 +13,21 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from lstm_core.config.fields import CSV_OPTIONS, SETTINGS, Kind, Setting, as_columns, as_text
+from lstm_core.config.checks import checked_number
+from lstm_core.config.fields import CSV_OPTIONS, LIMITS, SETTINGS, Kind, Setting, as_columns, as_text
 from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
+from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.runs.backtest import EXPANDING, FIXED, LABELS, BacktestResult, BacktestSpec
+from lstm_core.search.search import Budget, SearchResult
+from lstm_core.search.space import EPOCHS, PATIENCE
 
 EXIT_USAGE = 2
+# The settings a search chooses (tune has no flag for them) and those its summary shows.
+SEARCHED = ("window", "units", "layers", "dropout", "epochs", "batch_size", "learning_rate", "patience",
+            "transform")
+SHOWN = ("window", "units", "dropout", "learning_rate", "batch_size", "transform", "season_length")
 # How the command line reads a setting's value; argparse names a wrong one ("invalid int value").
 _TYPES: dict[Kind, Any] = {Kind.WHOLE: int, Kind.NUMBER: float, Kind.COLUMNS: as_columns}
 
@@ -51,14 +59,25 @@ def build_parser() -> argparse.ArgumentParser:
                     "and score it by step ahead next to every yardstick. The test part is never read.")
     _add_experiment_flags(backtest, without=("horizon",))  # --horizon is the backtest's own
     _add_backtest_flags(backtest)
+    tune = commands.add_parser(
+        "tune", help="search for the best LSTM settings",
+        description="Search window, units, layers, dropout, learning rate, batch size and transform "
+                    "with Optuna on validation before the test part, then train the best settings and "
+                    "score them on the test part once, next to every yardstick.")
+    _add_experiment_flags(tune, without=SEARCHED, examples=True)
+    _add_tune_flags(tune)
     return parser
 
 
-def _add_experiment_flags(command: argparse.ArgumentParser, without: tuple[str, ...] = ()) -> None:
-    """The data source, model and output flags that ``train`` and ``backtest`` share, but the
-    settings named in ``without``."""
+def _add_experiment_flags(command: argparse.ArgumentParser, without: tuple[str, ...] = (),
+                          examples: bool = False) -> None:
+    """The data source, model and output flags that ``train``, ``backtest`` and ``tune`` share, but
+    the settings named in ``without``; ``examples`` adds --example."""
     source = command.add_argument_group("data source (default: --generate sine)")
     which = source.add_mutually_exclusive_group()
+    if examples:
+        which.add_argument("--example", metavar="NAME", choices=list(EXAMPLES),
+                           help=f"a bundled example with its settings: {', '.join(EXAMPLES)}")
     which.add_argument("--generate", metavar="KIND", choices=list(GENERATORS),
                        help=f"generate a series: {', '.join(GENERATORS)}")
     which.add_argument("--csv", metavar="PATH", help="read the series from a CSV file")
@@ -96,6 +115,18 @@ def _add_backtest_flags(command: argparse.ArgumentParser) -> None:
                        help="train the LSTM once, before the first origin, and reuse it at every origin")
 
 
+def _add_tune_flags(command: argparse.ArgumentParser) -> None:
+    group = command.add_argument_group("search (the seed is --seed)")
+    group.add_argument("--trials", type=int, metavar="N", default=None,
+                       help=f"most trials; default {Budget().trials} when --minutes is not given")
+    group.add_argument("--minutes", type=float, metavar="M", help="most minutes of trials")
+    group.add_argument("--epochs", type=int, metavar="N", default=EPOCHS,
+                       help=f"most epochs of each trial; default {EPOCHS}")
+    group.add_argument("--patience", type=int, metavar="N", default=PATIENCE,
+                       help=f"a trial stops after this many epochs without a better validation loss; "
+                            f"default {PATIENCE}")
+
+
 def _add_flag(group: argparse._ArgumentGroup, setting: Setting,
               defaults: ExperimentConfig | SourceConfig) -> None:
     """The setting's flag, its help saying the default; a day order is two flags."""
@@ -118,7 +149,9 @@ def _add_flag(group: argparse._ArgumentGroup, setting: Setting,
 def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
     config = _base_config(args.config)
     source = config.source
-    if args.csv:
+    if getattr(args, "example", None):
+        EXAMPLES[args.example].apply_to(config)
+    elif args.csv:
         source.kind, source.csv_path = "csv", args.csv
     elif args.generate:
         if source.generator != args.generate:
@@ -129,7 +162,7 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
         value = getattr(args, setting.name, None)  # a command may leave a setting out
         if value is not None and setting.stored and setting.kind is not Kind.UNITS:
             setattr(source if setting.source else config, setting.name, value)
-    if args.units is not None or args.layers is not None:
+    if getattr(args, "units", None) is not None or getattr(args, "layers", None) is not None:
         units = args.units if args.units is not None else config.units[0]
         config.units = parse_units(units, args.layers)
     return config.validate()
@@ -228,6 +261,33 @@ def _backtest(config: ExperimentConfig, args: argparse.Namespace) -> BacktestRes
                         on_stage=None if args.quiet else _stage_printer)
 
 
+def _tune(config: ExperimentConfig, args: argparse.Namespace) -> SearchResult:
+    from lstm_core.search.search import run_search
+
+    trials = Budget().trials if args.trials is None and args.minutes is None else args.trials
+    budget = Budget(trials, args.minutes)
+    checked_number("epochs", args.epochs, 1, LIMITS["epochs"][1], whole=True)
+    checked_number("patience", args.patience, 0, LIMITS["patience"][1], whole=True)
+    return run_search(config, budget.validate(), progress=None if args.quiet else _trial_printer,
+                      epochs=args.epochs, patience=args.patience)
+
+
+def _trial_printer(row: dict[str, Any]) -> None:
+    score = "" if row["score"] is None else f"  validation RMSE {row['score']:.5g}"
+    params = ", ".join(f"{name} {value:.3g}" if isinstance(value, float) else f"{name} {value}"
+                       for name, value in row["params"].items())
+    print(f"trial {row['number']}: {row['state']}{score}  ({row['seconds']:.1f}s)  {params}",
+          file=sys.stderr, flush=True)
+
+
+def _print_search(result: SearchResult) -> None:
+    best = result.best
+    print(f"best of {len(result.search.trials())} trials: trial {best.number}, validation RMSE "
+          f"{best.score:.5g} ({result.seconds:.1f} s)")
+    print(", ".join(f"{name} {as_text(getattr(best.config, name))}" for name in SHOWN))
+    _print_summary(result.final)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
@@ -235,7 +295,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_generators()
             return 0
         config = config_from_args(args)
-        result = _backtest(config, args) if args.command == "backtest" else _train(config, args)
+        run = {"backtest": _backtest, "tune": _tune}.get(args.command, _train)
+        result = run(config, args)
     except LSTMLabError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -243,6 +304,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result.to_dict()))
     elif args.command == "backtest":
         _print_backtest(result)
+    elif args.command == "tune":
+        _print_search(result)
     else:
         _print_summary(result)
     return 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -32,13 +33,19 @@ from lstm_core.runs.progress import (
 # a training running away, as a too high learning rate makes it: stopped like a NaN.
 EXPLODED = 100.0
 
+# The validation loss computed by the caller from the model after each epoch, in place of Keras'
+# own evaluation (which costs a traced function and a pass of Keras' data pipeline every epoch).
+Validate = Callable[[keras.Model], float]
+
 
 class _Monitor(keras.callbacks.Callback):
     """Records losses, reports progress, stops on request, on patience or on a non-finite loss."""
 
     def __init__(self, epochs: int, patience: int, progress: ProgressCallback | None,
-                 stop: StopRequest | None, ceiling: float = math.inf) -> None:
+                 stop: StopRequest | None, ceiling: float = math.inf,
+                 validate: Validate | None = None) -> None:
         super().__init__()
+        self.validate = validate
         self.epochs, self.patience, self.ceiling = epochs, patience, ceiling
         self.progress, self.stop = progress, stop
         self.loss: list[float] = []
@@ -63,7 +70,10 @@ class _Monitor(keras.callbacks.Callback):
     def on_epoch_end(self, epoch, logs=None) -> None:
         logs = logs or {}
         loss = float(logs.get("loss", math.nan))
-        val_loss = float(logs["val_loss"]) if "val_loss" in logs else None
+        if self.validate is not None:
+            val_loss = float(self.validate(self.model))
+        else:
+            val_loss = float(logs["val_loss"]) if "val_loss" in logs else None
         now = time.perf_counter()
         self.loss.append(loss)
         self.val_loss.append(val_loss)
@@ -89,13 +99,17 @@ class _Monitor(keras.callbacks.Callback):
 
 def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_size: int,
         patience: int = 0, seed: int = 0, progress: ProgressCallback | None = None,
-        stop: StopRequest | None = None) -> TrainingResult:
+        stop: StopRequest | None = None, validate: Validate | None = None) -> TrainingResult:
     """Fit ``model`` on arrays with progress, stop request, early stopping and a NaN guard.
 
-    ``validation`` is (x, y) or None; early stopping then watches the training loss.
+    ``validation`` is (x, y) or None; early stopping then watches the training loss. ``validate``,
+    when given, computes the validation loss instead, and ``validation`` is not evaluated.
     """
     spread = float(np.var(y)) if len(y) > 1 else 0.0
-    monitor = _Monitor(epochs, patience, progress, stop, EXPLODED * spread if spread > 0 else math.inf)
+    monitor = _Monitor(epochs, patience, progress, stop, EXPLODED * spread if spread > 0 else math.inf,
+                       validate)
+    watched = validation is not None or validate is not None
+    validation = None if validate is not None else validation
     keras.utils.set_random_seed(seed)
     started = time.perf_counter()
     model.fit(x, y, validation_data=validation, epochs=epochs, batch_size=batch_size,
@@ -107,7 +121,7 @@ def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_s
     return TrainingResult(
         stop_reason=monitor.reason,
         message=message(monitor.reason, epochs_run, monitor.best_epoch, patience,
-                         "validation loss" if validation is not None else "training loss"),
+                         "validation loss" if watched else "training loss"),
         epochs_run=epochs_run,
         best_epoch=monitor.best_epoch,
         fit_seconds=fit_seconds,
@@ -117,8 +131,11 @@ def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_s
 
 
 def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
-          progress: ProgressCallback | None = None, stop: StopRequest | None = None) -> TrainingResult:
-    """Fit ``model`` on the training windows; validation windows drive early stopping."""
-    validation = (data.X_val, data.y_val) if len(data.y_val) else None
+          progress: ProgressCallback | None = None, stop: StopRequest | None = None,
+          validate: Validate | None = None) -> TrainingResult:
+    """Fit ``model`` on the training windows; validation windows drive early stopping (their loss
+    computed by ``validate`` when given, and only when there are some)."""
+    has_validation = len(data.y_val) > 0
+    validation = (data.X_val, data.y_val) if has_validation else None
     return fit(model, data.X_train, data.y_train, validation, config.epochs, config.batch_size,
-               config.patience, config.seed, progress, stop)
+               config.patience, config.seed, progress, stop, validate if has_validation else None)

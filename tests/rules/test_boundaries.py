@@ -23,7 +23,7 @@ NETWORK = ("tensorflow", "keras")
 # Outside lstm_core/nn these may import it, inside a function that runs in a worker process:
 # the experiment runner, the sequence lab's runner, and the worker's preload.
 WORKER_ENTRIES = {"lstm_core/runs/experiment.py", "lstm_core/runs/sequence_lab.py",
-                  "lstm_core/runs/backtest.py", "lstm_core/jobs/worker.py"}
+                  "lstm_core/runs/backtest.py", "lstm_core/jobs/worker.py", "lstm_core/search/trial.py"}
 SERVER_SIDE = ("lstm_core", "ui", "pages")
 
 

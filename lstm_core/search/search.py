@@ -1,0 +1,256 @@
+"""The search driver: Optuna's TPE sampler and median pruner behind ask / report / tell, so that
+trials can run anywhere (in this process, or in the training pool's workers).
+
+    search = Search(config, series, Budget(trials=30, minutes=3), seed=0)
+    while not search.done:
+        number, trial_config = search.ask()
+        outcome = run_trial(trial_config, search.history, search.block,
+                            report=lambda epoch, value: search.report(number, epoch, value))
+        search.tell(number, outcome)
+    search.best
+
+A :class:`Search` keeps only the history before the test part (:func:`~.trial.holdout`): the
+test part never reaches a trial, the sampler or the pruner. :func:`run_search` runs the trials
+one after another, then trains the best settings on the whole training part and scores them
+on the test part once, next to every yardstick (:func:`~lstm_core.runs.experiment.run_experiment`).
+
+Seeded: the sampler draws from the search's seed and every trial trains with the config's seed,
+so the same series, trial budget and seed give the same trials and the same choice (when trials
+run one after another; in parallel, their order of completion also counts).
+
+Optuna is imported when a search is created (about 0.1 s on top of NumPy and SciPy).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from lstm_core.config.checks import checked_number
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import Series
+from lstm_core.errors import LSTMLabError
+from lstm_core.search.space import EPOCHS, PATIENCE, Space, search_space
+from lstm_core.search.trial import COMPLETE, FAILED, PRUNED, TrialOutcome, holdout, run_trial
+
+if TYPE_CHECKING:
+    import optuna
+
+    from lstm_core.runs.experiment import ExperimentResult
+    from lstm_core.runs.progress import StopRequest
+
+RUNNING = "running"
+MOST_TRIALS = 10_000
+MOST_MINUTES = 24 * 60.0
+# TPE draws this many trials at random (after the first, the settings a new series gets) before
+# it models the good ones; the pruner judges no trial before this many are done, nor before
+# its epoch WARMUP_EPOCHS.
+RANDOM_TRIALS = 8
+PRUNER_STARTUP_TRIALS = 4
+WARMUP_EPOCHS = 5
+
+
+class SearchError(LSTMLabError):
+    """The search cannot go on: its budget is spent, or no trial succeeded."""
+
+
+@dataclass(frozen=True)
+class Budget:
+    """How long a search runs: at most ``trials`` trials and at most ``minutes`` (either may be
+    None; not both). A trial under way when the time runs out finishes."""
+
+    trials: int | None = 30
+    minutes: float | None = None
+
+    def validate(self) -> Budget:
+        if self.trials is None and self.minutes is None:
+            raise SearchError("a search needs a budget: a number of trials, minutes, or both")
+        if self.trials is not None:
+            checked_number("trials", self.trials, 1, MOST_TRIALS, whole=True)
+        if self.minutes is not None:
+            checked_number("minutes", self.minutes, 0, MOST_MINUTES)
+        return self
+
+
+@dataclass(frozen=True)
+class Best:
+    """The best trial so far: its number, its settings and its validation RMSE."""
+
+    number: int
+    config: ExperimentConfig
+    score: float
+    params: dict[str, Any]
+
+
+@dataclass
+class _Entry:
+    trial: optuna.Trial
+    config: ExperimentConfig
+    started: float
+    outcome: TrialOutcome | None = None
+
+
+class Search:
+    """One search over ``series`` (only its part before the test is kept) from ``config``'s source,
+    split, scaler and seed; each trial trains at most ``epochs`` epochs, early stopping after
+    ``patience`` without a better validation loss."""
+
+    def __init__(self, config: ExperimentConfig, series: Series, budget: Budget, seed: int | None = None,
+                 epochs: int = EPOCHS, patience: int = PATIENCE) -> None:
+        import optuna  # pure Python; a tenth of a second
+
+        optuna.logging.set_verbosity(optuna.logging.WARNING)
+        self.config, self.budget = config, budget.validate()
+        self.seed = config.seed if seed is None else seed
+        self.history, self.block = holdout(series, config)
+        self.space: Space = search_space(self.history, config, self.block, epochs, patience)
+        self.study = optuna.create_study(
+            direction="minimize",
+            sampler=optuna.samplers.TPESampler(seed=self.seed, n_startup_trials=RANDOM_TRIALS),
+            pruner=optuna.pruners.MedianPruner(n_startup_trials=PRUNER_STARTUP_TRIALS,
+                                               n_warmup_steps=WARMUP_EPOCHS),
+        )
+        self.study.enqueue_trial(self.space.start(self.history, config))
+        self._entries: dict[int, _Entry] = {}
+        self.started = time.perf_counter()
+
+    @property
+    def seconds(self) -> float:
+        return time.perf_counter() - self.started
+
+    @property
+    def done(self) -> bool:
+        """True once the budget allows no new trial: as many asked as it holds, or its time is up.
+        Never before the first trial: every search has at least one."""
+        trials, minutes = self.budget.trials, self.budget.minutes
+        return bool(self._entries) and ((trials is not None and len(self._entries) >= trials)
+                or (minutes is not None and self.seconds >= 60 * minutes))
+
+    def ask(self) -> tuple[int, ExperimentConfig]:
+        """The next trial's number and settings; SearchError once the search is :attr:`done`."""
+        if self.done:
+            raise SearchError("the search's budget is spent: no more trials")
+        trial = self.study.ask()
+        config = self.space.suggest(trial, self.config)
+        self._entries[trial.number] = _Entry(trial, config, time.perf_counter())
+        return trial.number, config
+
+    def report(self, number: int, epoch: int, value: float) -> bool:
+        """Record trial ``number``'s validation RMSE after ``epoch``; True when it should stop
+        (the pruner finds it worse than the median of earlier trials at that epoch)."""
+        trial = self._entries[number].trial
+        trial.report(value if math.isfinite(value) else math.inf, epoch)
+        return trial.should_prune()
+
+    def tell(self, number: int, outcome: TrialOutcome) -> None:
+        """Finish trial ``number`` with how it ended."""
+        from optuna.trial import TrialState
+
+        entry = self._entries[number]
+        entry.outcome = outcome
+        if outcome.state == COMPLETE:
+            self.study.tell(entry.trial, outcome.score)
+        elif outcome.state == PRUNED:
+            self.study.tell(entry.trial, state=TrialState.PRUNED)
+        else:  # failed, or stopped on request: no score to learn from
+            self.study.tell(entry.trial, state=TrialState.FAIL)
+
+    @property
+    def best(self) -> Best | None:
+        """The completed trial with the lowest validation RMSE, or None before any."""
+        done = [(e.outcome.score, n) for n, e in self._entries.items()
+                if e.outcome is not None and e.outcome.state == COMPLETE]
+        if not done:
+            return None
+        score, number = min(done)
+        entry = self._entries[number]
+        return Best(number, entry.config, score, dict(entry.trial.params))
+
+    def trials(self) -> list[dict[str, Any]]:
+        """One row per trial asked: number, state (running, complete, pruned, failed, stopped),
+        validation RMSE, epochs run, seconds, message and the parameters tried."""
+        rows = []
+        for number, entry in self._entries.items():
+            outcome = entry.outcome
+            rows.append({
+                "number": number,
+                "state": RUNNING if outcome is None else outcome.state,
+                "score": None if outcome is None else outcome.score,
+                "epochs_run": None if outcome is None else outcome.epochs_run,
+                "seconds": time.perf_counter() - entry.started if outcome is None else outcome.seconds,
+                "message": "" if outcome is None else outcome.message,
+                "params": dict(entry.trial.params),
+            })
+        return rows
+
+
+@dataclass
+class SearchResult:
+    """A finished search: its trials, the best settings, and their final run scored on the test."""
+
+    search: Search
+    best: Best
+    final: ExperimentResult
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)  # per-trial means, see run_search
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready summary: the best config, its test metrics and every yardstick's, the trials."""
+        run = self.final.to_dict()
+        return {
+            "best": {"number": self.best.number, "validation_rmse": self.best.score,
+                     "params": self.best.params, "config": self.best.config.to_dict()},
+            "test_rmse": run["test_rmse"],
+            "test_metrics": run["test_metrics"],
+            "yardsticks": run["baselines"],
+            "verdict": run["verdict"],
+            "notes": run["notes"],
+            "transform": run["transform"],
+            "trials": self.search.trials(),
+            "trials_run": len(self.search.trials()),
+            "space": self.search.space.to_dict(),
+            "validation": {"history": len(self.search.history), "block": self.search.block},
+            "budget": vars(self.search.budget).copy(),
+            "seed": self.search.seed,
+            "wall_seconds": self.seconds,
+            "trial_timings": self.timings,
+        }
+
+
+TrialProgress = Callable[[dict[str, Any]], None]
+
+
+def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None,
+               series: Series | None = None, progress: TrialProgress | None = None,
+               stop: StopRequest | None = None, epochs: int = EPOCHS,
+               patience: int = PATIENCE) -> SearchResult:
+    """Search in this process, one trial after another, then train the best settings on the whole
+    training part and score them on the test part, once, with every yardstick. ``progress`` gets
+    each finished trial's row; ``stop`` ends the search after the trial under way (the best so far
+    is still trained and scored). A worker entry: imports the network code only when it runs."""
+    from lstm_core.runs.experiment import load_series, run_experiment
+
+    config.validate()
+    series = load_series(config.source) if series is None else series
+    search = Search(config, series, budget, seed, epochs, patience)
+    spent: dict[str, list[float]] = {}
+    while not search.done and not (stop is not None and stop.is_set()):
+        number, trial_config = search.ask()
+        outcome = run_trial(trial_config, search.history, search.block,
+                            report=lambda epoch, value, n=number: search.report(n, epoch, value), stop=stop)
+        search.tell(number, outcome)
+        for name, seconds in outcome.timings.items():
+            spent.setdefault(name, []).append(seconds)
+        if progress is not None:
+            progress(search.trials()[-1])
+    best = search.best
+    if best is None:
+        failed = [row["message"] for row in search.trials() if row["state"] == FAILED]
+        raise SearchError("no trial of the search succeeded" + (f": {failed[-1]}" if failed else ""))
+    final = run_experiment(best.config, series)
+    timings = {name: sum(values) / len(values) for name, values in spent.items()}
+    return SearchResult(search, best, final, search.seconds, timings)
+
