@@ -22,6 +22,7 @@ page = st.navigation([
     st.Page("pages/results.py", title="Results", icon=":material/analytics:"),
     st.Page("pages/forecast.py", title="Forecast", icon=":material/trending_up:"),
     st.Page("pages/backtest.py", title="Backtest", icon=":material/history_toggle_off:"),
+    st.Page("pages/search.py", title="Find a model", icon=":material/travel_explore:"),
     st.Page("pages/history.py", title="Run history", icon=":material/history:"),
     st.Page("pages/inside.py", title="How the LSTM works", icon=":material/memory:"),
     st.Page("pages/sequence_lab.py", title="Sequence lab", icon=":material/functions:"),

@@ -22,7 +22,8 @@ METRICS = (("rmse", "RMSE"), ("mae", "MAE"), ("mape", "MAPE"), ("smape", "sMAPE"
 PERCENT_METRICS = ("mape", "smape")
 BASELINE_NAMES = {"naive": "naive", "seasonal_naive": "seasonal naive", "linear_ar": "linear AR"} | CLASSICAL
 # Where a suggestion's page is linked, the link's words.
-SUGGESTION_LINKS = {"model": "Change the settings on Model & training"}
+SUGGESTION_LINKS = {"model": "Change the settings on Model & training",
+                    "search": "Find a model: run the automatic search"}
 
 
 def baseline_metrics(result: ExperimentResult) -> dict[str, Metrics]:

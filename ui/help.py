@@ -110,3 +110,15 @@ HELP |= {
                       "before the first origin, and reuse it at every later one.",
     "backtest_model": "Whose errors the heat-map shows.",
 }
+
+# The Find a model page
+HELP |= {
+    "search_trials": "How many settings to try at most. The first trial is the settings a new series "
+                     "gets; the next few are random; then the sampler (TPE) tries more of what did well.",
+    "search_minutes": "The search's time budget: no new trial starts after it (the one under way "
+                      "finishes). Whichever of trials and minutes comes first ends the search.",
+    "search_epochs": "The most epochs one trial trains; each stops early after 10 epochs without a "
+                     "better validation loss, and the pruner stops trials that trail the others.",
+    "search_use": "Make the winner the current run: its settings go into every widget (and the link), "
+                  "and Results, Forecast and Run history show it.",
+}

@@ -395,3 +395,27 @@ def backtest_heatmap_figure(errors: np.ndarray, origins: np.ndarray, model: str,
     fig.update_layout(hovermode="closest", yaxis={"type": "category"})
     return _layout(fig, f"{model}: absolute error by origin and step", "steps ahead", "origin",
                    SMALL_HEIGHT)
+
+
+def search_trials_figure(trials: Sequence[Mapping]) -> go.Figure:
+    """Each finished trial's validation RMSE (pruned and failed ones marked apart) and the best so far."""
+    done = [row for row in trials if row.get("score") is not None and np.isfinite(row["score"])]
+    numbers = [row["number"] + 1 for row in done]
+    scores = np.array([row["score"] for row in done], dtype=np.float64)
+    complete = [k for k, row in enumerate(done) if row["state"] == "complete"]
+    other = [k for k, row in enumerate(done) if row["state"] != "complete"]
+    best, lowest = [], np.inf
+    for k, row in enumerate(done):
+        if row["state"] == "complete":
+            lowest = min(lowest, scores[k])
+        best.append(lowest if np.isfinite(lowest) else None)
+    fig = go.Figure([
+        _line([numbers[k] for k in complete], scores[complete], "trial (completed)", FORECAST,
+              mode="markers", marker={"size": 9}),
+        _line([numbers[k] for k in other], scores[other], "trial (pruned or stopped early)", ACTUAL,
+              mode="markers", marker={"size": 7, "symbol": "x"}),
+        _line(numbers, np.array(best, dtype=object), "best so far", PREDICTED, width=2.5,
+              line={"shape": "hv"}),
+    ])
+    fig.update_yaxes(type="log")
+    return _layout(fig, "Validation RMSE by trial", "trial", "validation RMSE (log scale)")

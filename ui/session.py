@@ -39,6 +39,9 @@ from lstm_core.runs.backtest import BacktestSpec, run_backtest
 from lstm_core.runs.experiment import ExperimentResult, load_series
 from lstm_core.runs.history import Run, RunHistory
 from lstm_core.runs.sequence_lab import LabModel, train_lab_model
+from lstm_core.search.job import SearchOutcome, search_job
+from lstm_core.search.search import Budget
+from lstm_core.search.space import EPOCHS as TRIAL_EPOCHS
 from ui.closing import watch_jobs
 
 SESSION_KEY = "session"
@@ -96,6 +99,9 @@ class Dataset:
     series: Series
     label: str
     key: str
+
+
+DEFAULT_TRIALS, DEFAULT_MINUTES = 30, 3.0  # a search's budget: whichever ends first
 
 
 def _new_job() -> TrainingJob:
@@ -244,6 +250,39 @@ class Backtests:
 
 
 @dataclass
+class Searches:
+    """The Find a model page's job, its budget, and which finished search was made the current run."""
+
+    job: TrainingJob = field(default_factory=_new_job)
+    trials: int = DEFAULT_TRIALS
+    minutes: float = DEFAULT_MINUTES
+    epochs: int = TRIAL_EPOCHS  # at most, per trial (early stopping usually ends sooner)
+    refusal: Once[str] = field(default_factory=Once)
+    started_on: tuple[str | None, str] = (None, "")  # the data's key and label, as a training's
+    used: SearchOutcome | None = None
+
+    def set(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+
+    def start(self, config: ExperimentConfig, data: Dataset) -> None:
+        """Search from a copy of ``config`` on ``data``; a refusal is kept for the page."""
+        frozen = ExperimentConfig.from_dict(config.to_dict())
+        try:
+            budget = Budget(self.trials, self.minutes).validate()
+            self.job.start_work(partial(search_job, frozen, data.series, budget, frozen.seed, self.epochs),
+                                self.trials)
+        except LSTMLabError as exc:
+            self.refusal.put(str(exc))
+            return
+        self.started_on = (data.key, data.label)
+
+    def outcome(self) -> SearchOutcome | None:
+        """The finished search, once it has ended with one."""
+        done = self.job.result
+        return done if not self.job.running and isinstance(done, SearchOutcome) else None
+
+
+@dataclass
 class Forecasts:
     """The Forecast page's rollouts past the end, for one trained model and horizon each."""
 
@@ -291,6 +330,7 @@ class Session:
     training: Training = field(default_factory=Training)
     lab: SequenceLab = field(default_factory=SequenceLab)
     backtest: Backtests = field(default_factory=Backtests)
+    search: Searches = field(default_factory=Searches)
     forecasts: Forecasts = field(default_factory=Forecasts)
     history_import: Memo[tuple[str, str]] = field(default_factory=Memo)  # once per imported file
     link: Link = field(default_factory=Link)
@@ -305,7 +345,7 @@ class Session:
 
     def jobs(self) -> tuple[TrainingJob, ...]:
         """Every job of this session: its trainings, the sequence lab's and the backtests'."""
-        return self.training.job, self.lab.job, self.backtest.job
+        return self.training.job, self.lab.job, self.backtest.job, self.search.job
 
     # The data
 
@@ -453,6 +493,15 @@ class Session:
         self.use_config(chosen.config)
         data = self.dataset()
         self.training.trained_on = self._trained_on(data) if data is not None else None
+
+    def use_search(self, outcome: SearchOutcome) -> Run:
+        """Make a search's winner the current run (its settings in every widget, so its link
+        reproduces it) and file it in the history."""
+        self.adopt(outcome.final)
+        self.search.used = outcome
+        label = self.search.started_on[1]
+        return self.training.history.add(outcome.final, f"{label}, found by a search (trial "
+                                         f"{outcome.best_number + 1})", outcome.final.training.fit_seconds)
 
     def import_run(self, imported: ExperimentResult, label: str) -> Run:
         """Make an imported run current and file it in the history."""

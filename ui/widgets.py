@@ -29,6 +29,7 @@ PAGES = {
     "results": "pages/results.py",
     "forecast": "pages/forecast.py",
     "history": "pages/history.py",
+    "search": "pages/search.py",
 }
 
 

@@ -19,6 +19,7 @@ SEASONS_IN_WINDOW = 2
 # The best epoch counts as "at the end" when it is among the last tenth of the epochs (at least 2).
 LATE_SHARE = 0.1
 MODEL_PAGE = "model"
+SEARCH_PAGE = "search"
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class Epochs:
 
 
 SEARCH = Suggestion("an automatic search: it trains many variations of these settings and keeps "
-                    "the one with the lowest validation error")
+                    "the one with the lowest validation error", SEARCH_PAGE)
 
 
 def loses(evaluation: Evaluation) -> bool:

@@ -4,6 +4,9 @@ trials can run anywhere (in this process, or in the training pool's workers).
     search = Search(config, series, Budget(trials=30, minutes=3), seed=0)
     while not search.done:
         number, trial_config = search.ask()
+        if on_stage is not None:
+            on_stage(f"trial {number + 1}: window {trial_config.window}, units {trial_config.units}, "
+                     f"transform {trial_config.transform}")
         outcome = run_trial(trial_config, search.history, search.block,
                             report=lambda epoch, value: search.report(number, epoch, value))
         search.tell(number, outcome)
@@ -226,11 +229,12 @@ TrialProgress = Callable[[dict[str, Any]], None]
 def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None,
                series: Series | None = None, progress: TrialProgress | None = None,
                stop: StopRequest | None = None, epochs: int = EPOCHS,
-               patience: int = PATIENCE) -> SearchResult:
+               patience: int = PATIENCE, on_stage: Callable[[str], None] | None = None) -> SearchResult:
     """Search in this process, one trial after another, then train the best settings on the whole
     training part and score them on the test part, once, with every yardstick. ``progress`` gets
     each finished trial's row; ``stop`` ends the search after the trial under way (the best so far
-    is still trained and scored). A worker entry: imports the network code only when it runs."""
+    is still trained and scored); ``on_stage`` hears what it does in words. A worker entry:
+    imports the network code only when it runs."""
     from lstm_core.runs.experiment import load_series, run_experiment
 
     config.validate()
@@ -239,6 +243,9 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     spent: dict[str, list[float]] = {}
     while not search.done and not (stop is not None and stop.is_set()):
         number, trial_config = search.ask()
+        if on_stage is not None:
+            on_stage(f"trial {number + 1}: window {trial_config.window}, units {trial_config.units}, "
+                     f"transform {trial_config.transform}")
         outcome = run_trial(trial_config, search.history, search.block,
                             report=lambda epoch, value, n=number: search.report(n, epoch, value), stop=stop)
         search.tell(number, outcome)
@@ -250,6 +257,9 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     if best is None:
         failed = [row["message"] for row in search.trials() if row["state"] == FAILED]
         raise SearchError("no trial of the search succeeded" + (f": {failed[-1]}" if failed else ""))
+    if on_stage is not None:
+        on_stage(f"training trial {best.number + 1}'s settings on the whole training part and "
+                 "scoring them on the test part, once")
     final = run_experiment(best.config, series)
     timings = {name: sum(values) / len(values) for name, values in spent.items()}
     return SearchResult(search, best, final, search.seconds, timings)
