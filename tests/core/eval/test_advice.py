@@ -37,7 +37,7 @@ def test_a_losing_run_on_a_seasonal_series_gets_every_suggestion() -> None:
         "still improving",
         SEARCH.text,
     ]
-    assert [s.page for s in found] == ["model", "model", "model", None]
+    assert [s.page for s in found] == ["model", "model", "model", "search"]
 
 
 def test_a_winning_run_gets_no_advice() -> None:
