@@ -90,7 +90,7 @@ def test_a_losing_run_gets_suggestions_and_mape_is_left_out_on_a_series_crossing
     for start in ("A longer window: 100 steps instead of 5", "More epochs: 4 instead of 2",
                   "An automatic search"):
         assert f"- {start}" in text
-    assert "model" in [link.proto.page for link in app.get("page_link")]
+    assert {"model", "search"} <= {link.proto.page for link in app.get("page_link")}
     # the sine crosses zero: its MAPE means nothing, and the card says why instead of a number
     mape = card(app, "MAPE")
     assert mape.value == NO_FIGURE and "cross zero" in mape.help
