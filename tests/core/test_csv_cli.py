@@ -12,6 +12,7 @@ import pytest
 
 from lstm_core.cli import build_parser, config_from_args, main
 from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.examples import EXAMPLES
 from lstm_core.runs.experiment import load_series
 from tests.core.data.csv_corpus import EITHER_WAY, write_corpus
 
@@ -47,7 +48,7 @@ def config_of(*args: str) -> ExperimentConfig:
         ("iso_dates.csv", ["--decimal", "dot"], "argument --decimal: invalid choice: 'dot'"),
         ("all_missing.csv", [], "every value is missing: 'value' holds only empty cells or placeholders"),
         ("large.csv", ["--max-mb", "0.001"], "over the 1.02 KB limit"),
-        ("many_rows.csv", ["--max-rows", "100"], "the file has 150 data rows, over the limit of 100 rows"),
+        ("many_rows.csv", ["--max-rows", "100"], "the file has more data rows than the limit of 100 rows"),
         ("ambiguous_dates.csv", [], "say whether the day or the month comes first (dayfirst; --dayfirst"),
         ("no_time.csv", ["--resample", "D"], "resampling needs a time column, and this file has none"),
         ("iso_dates.csv", ["--resample", "fortnightly"], "resample must be 'auto' or a pandas frequency"),
@@ -124,3 +125,32 @@ def test_json_output_carries_the_load_report(corpus, capsys):
     assert result["n_samples"] == 40 and len(result["forecast"]) == 3
     assert "filled missing values by the previous value ('value' 5)" in result["load_report"]
     assert np.isfinite(result["test_rmse"])
+
+
+def test_heavy_or_misread_files_are_refused_on_the_command_line(tmp_path, capsys):
+    airline = EXAMPLES["airline_passengers"]
+    comma = tmp_path / "comma.csv"
+    comma.write_text("date,value\n2020-01,15,3\n2020-02,16,1\n2020-03,17,25\n")
+    wide = tmp_path / "wide.csv"
+    wide.write_text(",".join(f"v{i}" for i in range(1001)) + "\n" + ",".join(["1"] * 1001) + "\n")
+    for flags, message in (
+        (["--csv", str(comma)], "values seem to use a decimal comma in a comma-separated file: save it "
+                                "with ';' as separator or quote the values"),
+        (["--csv", str(airline.path), "--target", "passengers", "--resample", "1min"],
+         "resampling to '1min' steps would make 6,266,881 rows from 144, over the limit of 1,000,000 rows"),
+        (["--csv", str(wide)], "line 1 has 1,001 fields, over the limit of 1,000 columns"),
+    ):
+        assert main(["train", *flags, "--quiet"]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: ") and err.count("\n") == 1 and message in err
+
+
+def test_a_year_per_row_file_trains_as_one_monthly_series_unless_a_month_is_named(tmp_path):
+    path = tmp_path / "temperatures.csv"
+    rows = [f"{1990 + y}," + ",".join(str(y + m / 10) for m in range(12)) for y in range(4)]
+    path.write_text("YEAR,JAN,FEB,MAR,APR,MAY,JUN,JUL,AUG,SEP,OCT,NOV,DEC\n" + "\n".join(rows) + "\n")
+    series = load_series(config_of("--csv", str(path)).source)
+    assert len(series) == 48 and series.values[12] == 1.0 and series.report.frequency == "monthly"
+    assert any(line.startswith("read as one monthly series: a year column ('YEAR') and 12 month columns")
+               for line in series.report.lines())
+    assert len(load_series(config_of("--csv", str(path), "--target", "FEB").source)) == 4

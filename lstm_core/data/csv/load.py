@@ -3,7 +3,8 @@
 The app's upload and the command line's ``--csv`` both come through :func:`load_csv`;
 :func:`inspect_csv` reads a file without choosing columns yet, for the app's pickers::
 
-    bytes -> text cells (csv_reading) -> numbers (number_parsing) and times (time_parsing)
+    bytes -> text cells (csv_reading) -> a year-per-row table as one monthly series (optional)
+          -> numbers (number_parsing) and times (time_parsing)
           -> target and features -> rows without a readable time dropped -> sorted by time
           -> duplicate times merged -> resampled (optional) -> missing values filled or dropped
           -> warnings -> Series with its LoadReport
@@ -13,7 +14,7 @@ A file that cannot give a series is refused with a :class:`DataError` saying why
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -24,11 +25,11 @@ from lstm_core.data.csv.numbers import (
     DecimalChoice,
     ParsedColumn,
     detect_decimal,
-    parse_column,
+    parse_columns,
 )
-from lstm_core.data.csv.read import MB, RawTable, Source, read_table
-from lstm_core.data.csv.spacing import resample_step, spacing_of
-from lstm_core.data.csv.times import TimeAxis, find_time, time_like_names
+from lstm_core.data.csv.read import MB, RawTable, Source, listed, read_table
+from lstm_core.data.csv.spacing import resample_step, resampled_rows, spacing_of
+from lstm_core.data.csv.times import TimeAxis, WideMonths, find_time, time_like_names, wide_months
 from lstm_core.data.series import Series
 from lstm_core.errors import ConfigError, DataError
 
@@ -39,6 +40,7 @@ MAX_BYTES = 50 * MB
 MAX_ROWS = 1_000_000
 WIDE_TABLE_COLUMNS = 6  # this many columns named after months or years: one column per period
 FILLED_SHARE_WARNING = 0.2
+_UNITS = {"s": "second", "ms": "millisecond", "us": "microsecond", "ns": "nanosecond"}
 _FILL_NAMES = {"interpolate": "linear interpolation", "ffill": "the previous value"}
 
 
@@ -53,7 +55,9 @@ class LoadOptions:
     are dropped. ``resample``: None, 'auto' (the usual step of the data) or a pandas frequency
     such as 'D', 'W', 'MS', 'h'. ``dayfirst``: how to read dates such as 03/04/2021 when the data
     do not tell (None: refuse and ask); a day above 12 in the data overrules it. ``decimal``:
-    'auto' (the cells tell, see :func:`detect_decimal`), 'point' or 'comma'.
+    'auto' (the cells tell, see :func:`detect_decimal`), 'point' or 'comma'. ``wide``: a table
+    of a year column and twelve month columns is read as one monthly series (False: as separate
+    columns, as is a file whose columns the caller names as target, time or features).
     """
 
     duplicates: str = "mean"
@@ -61,6 +65,7 @@ class LoadOptions:
     resample: str | None = None
     dayfirst: bool | None = None
     decimal: str = "auto"
+    wide: bool = True
     max_bytes: int = MAX_BYTES
     max_rows: int = MAX_ROWS
 
@@ -184,7 +189,7 @@ def load_csv(source: Source, target: str | None = None, date_col: str | None = N
     warning if the series is too short for it. The report is in ``series.report``.
     """
     options = options or LoadOptions()
-    table = _parse(source, date_col, options)
+    table = _parse(source, date_col, options, named=[target, *(features or [])])
     if table.time and table.time.ambiguous:
         raise DataError(_ambiguity_message(table))
     target = _check_value_column(table, target, "target") if target else _default_target(table)
@@ -204,13 +209,37 @@ def load_csv(source: Source, target: str | None = None, date_col: str | None = N
     )
 
 
-def _parse(source: Source, date_col: str | None, options: LoadOptions) -> _Table:
+def _parse(source: Source, date_col: str | None, options: LoadOptions,
+           named: list[str | None] = ()) -> _Table:
+    """The file read and its cells parsed; ``named``: the columns the caller asks for besides the time."""
     raw = read_table(source, options.max_bytes, options.max_rows)
+    wide = wide_months(raw.frame) if options.wide else None
+    if wide and not {date_col, *named} & set(raw.frame.columns):
+        raw = _one_monthly_series(raw, wide)
     decimal = (DecimalChoice(DECIMAL_MARKS[options.decimal]) if options.decimal in DECIMAL_MARKS
                else detect_decimal(raw.frame, raw.separator))
-    columns = {name: parse_column(raw.frame[name], decimal.mark) for name in raw.frame.columns}
+    columns = parse_columns(raw.frame, decimal.mark)
     numeric = {name for name, column in columns.items() if column.kind == "numeric"}
     return _Table(raw, decimal, columns, find_time(raw.frame, numeric, date_col, options.dayfirst))
+
+
+def _one_monthly_series(raw: RawTable, wide: WideMonths) -> RawTable:
+    """A year-per-row table as the rows of one monthly series: a 'month' column (the first of
+    each month) and a 'value' column, the months of each year in turn; blank cells stay blank
+    (missing values), and a row without a readable year gives months without a time (dropped)."""
+    frame = raw.frame
+    years = frame[wide.year].where(frame[wide.year].str.fullmatch(r"\d{1,4}"), "")
+    stamps = [np.where(years != "", years.str.zfill(4) + f"-{month:02d}-01", "") for month in range(1, 13)]
+    long = pd.DataFrame({
+        "month": np.column_stack(stamps).ravel(),
+        "value": frame[list(wide.months)].to_numpy(dtype=object).ravel(),
+    }, dtype="str")
+    ignored = [name for name in frame.columns if name not in (wide.year, *wide.months)]
+    note = (f"read as one monthly series: a year column ('{wide.year}') and 12 month columns "
+            f"('{wide.months[0]}' .. '{wide.months[-1]}') became the columns 'month' and 'value'"
+            + (f"; ignored {listed(ignored, quote=chr(39))}" if ignored else "")
+            + " (name a column as the target to read the columns as they are)")
+    return replace(raw, frame=long, notes=[*raw.notes, note])
 
 
 def _ambiguity_message(table: _Table) -> str:
@@ -243,7 +272,8 @@ def _no_numbers_message(table: _Table) -> str:
 
 def _check_value_column(table: _Table, name: str, role: str) -> str:
     if name not in table.columns:
-        raise DataError(f"no column named '{name}' for the {role}; the file has: {', '.join(table.columns)}")
+        raise DataError(f"no column named '{name}' for the {role}; "
+                        f"the file has: {listed(list(table.columns))}")
     if name in table.time_columns:
         raise DataError(f"the column '{name}' holds the time; choose another column for the {role}")
     column = table.columns[name]
@@ -251,7 +281,7 @@ def _check_value_column(table: _Table, name: str, role: str) -> str:
         raise DataError(f"every value in '{name}' is missing ({column.describe_missing()})")
     if column.kind == "text":
         raise DataError(f"the column '{name}' holds text, not numbers (e.g. {column.example_text()!r}); "
-                        f"numeric columns: {', '.join(table.value_columns()) or 'none'}")
+                        f"numeric columns: {listed(table.value_columns()) or 'none'}")
     return name
 
 
@@ -290,7 +320,7 @@ def _in_time_order(frame: pd.DataFrame, table: _Table, options: LoadOptions,
     frame = _index_by_time(frame, table, report)
     frame = _sort(frame, report)
     frame = _merge_duplicates(frame, options.duplicates, report)
-    return _resample(frame, options.resample, report) if options.resample else frame
+    return _resample(frame, options.resample, report, options.max_rows) if options.resample else frame
 
 
 def _index_by_time(frame: pd.DataFrame, table: _Table, report: LoadReport) -> pd.DataFrame:
@@ -328,8 +358,15 @@ def _merge_duplicates(frame: pd.DataFrame, rule: str, report: LoadReport) -> pd.
     return frame[~frame.index.duplicated(keep=keep)]
 
 
-def _resample(frame: pd.DataFrame, frequency: str, report: LoadReport) -> pd.DataFrame:
+def _resample(frame: pd.DataFrame, frequency: str, report: LoadReport, max_rows: int) -> pd.DataFrame:
     step, label = resample_step(frequency, spacing_of(frame.index))
+    rows = resampled_rows(frame.index[0], frame.index[-1], step)
+    if rows > max_rows:
+        raise DataError(f"resampling to {label} steps would make {rows:,} rows from {len(frame):,}, over "
+                        f"the limit of {max_rows:,} rows: choose a longer step")
+    if isinstance(step, pd.offsets.Tick) and pd.Timedelta(step) < pd.Timedelta(1, unit=frame.index.unit):
+        raise DataError(f"resampling to {label} steps is finer than the times themselves "
+                        f"(1 {_UNITS[frame.index.unit]}): choose a longer step")
     origin = {"origin": "start"} if isinstance(step, pd.offsets.Tick) else {}
     bins = frame.resample(step, **origin)
     resampled, empty = bins.mean(), int((bins.size() == 0).sum())
@@ -428,7 +465,7 @@ def _file_line(encoding: str, separator: str, decimal: str, has_header: bool) ->
 
 
 def _quoted(names: list[str]) -> str:
-    return ", ".join(f"'{n}'" for n in names)
+    return listed(names, quote="'")
 
 
 def _holds(names: list[str]) -> str:
@@ -436,4 +473,4 @@ def _holds(names: list[str]) -> str:
 
 
 def _stamp(moment: pd.Timestamp) -> str:
-    return moment.strftime("%Y-%m-%d") if moment == moment.normalize() else str(moment)
+    return moment.date().isoformat() if moment == moment.normalize() else moment.isoformat(sep=" ")

@@ -89,18 +89,23 @@ def detect_decimal(frame: pd.DataFrame, separator: str) -> DecimalChoice:
     A tie with cells that read both ways and differ (``15,136``: 15.136 or 15136) goes to the
     comma in a semicolon-separated file and to the point otherwise, with a note saying so.
     """
-    votes = Counter({".": 0, ",": 0})
-    either: list[str] = []
-    for name in frame.columns:
-        cells = frame[name]
-        point = cells.str.fullmatch(_PATTERNS["."])
-        comma = cells.str.fullmatch(_PATTERNS[","])
-        votes["."] += int((point & ~comma).sum())
-        votes[","] += int((comma & ~point).sum())
-        either += cells[point & comma & cells.str.contains(r"\d[.,]")].head(1).tolist()
-    if votes[","] != votes["."] or not either:
+    cells = _stacked(frame)
+    point = cells.str.fullmatch(_PATTERNS["."])
+    comma = cells.str.fullmatch(_PATTERNS[","])
+    votes = {".": int((point & ~comma).sum()), ",": int((comma & ~point).sum())}
+    if votes[","] != votes["."]:
         return DecimalChoice("," if votes[","] > votes["."] else ".")
-    return _tie_broken(either[0], "," if separator == ";" else ".")
+    either = cells[point & comma & cells.str.contains(r"\d[.,]")].drop_duplicates().head(KEPT_BLANKS)
+    differing = [cell for cell in either if _read(cell, ".") != _read(cell, ",")]  # not '0.000'
+    if not differing:
+        return DecimalChoice(".")
+    return _tie_broken(differing[0], "," if separator == ";" else ".")
+
+
+def _stacked(frame: pd.DataFrame) -> pd.Series:
+    """Every cell of ``frame`` in one series, column after column: one pandas call per step for
+    the whole file, however many columns it has."""
+    return pd.Series(frame.to_numpy(dtype=object).ravel(order="F"), dtype="str")
 
 
 def _tie_broken(cell: str, mark: str) -> DecimalChoice:
@@ -119,19 +124,43 @@ def _read(cell: str, mark: str) -> float:
 
 def parse_column(cells: pd.Series, decimal: str) -> ParsedColumn:
     """Read one column of stripped text cells as float64, counting what could not be read."""
+    return next(iter(parse_columns(cells.to_frame(), decimal).values()))
+
+
+def parse_columns(frame: pd.DataFrame, decimal: str) -> dict[str, ParsedColumn]:
+    """Every column of ``frame`` (stripped text cells) read as by :func:`parse_column`, all cells
+    in one pass."""
+    cells = _stacked(frame)
     shaped = cells.str.fullmatch(_PATTERNS[decimal]) & cells.str.contains(r"\d")
     cleaned = cells.where(shaped, "").str.replace(_THOUSANDS[decimal], "", regex=True)
     if decimal == ",":
         cleaned = cleaned.str.replace(",", ".", regex=False)
-    values = pd.to_numeric(cleaned, errors="coerce").astype(np.float64)
-    infinite = cells.str.lower().isin(INFINITIES) | np.isinf(values)  # np.isinf: e.g. 1e999
+    values = pd.to_numeric(cleaned, errors="coerce").astype(np.float64).to_numpy()
+    infinite = cells.str.lower().isin(INFINITIES).to_numpy() | np.isinf(values)  # isinf: e.g. 1e999
     finite = np.isfinite(values)
-    unread = cells[~finite & ~infinite]
-    return ParsedColumn(
-        values=values.where(finite),
-        numbers=int(finite.sum()),
-        infinite=int(infinite.sum()),
-        unread=len(unread),
-        text_cells=int((~unread.str.lower().isin(MISSING_MARKERS)).sum()),
-        blanks=Counter(unread.value_counts().head(KEPT_BLANKS).to_dict()),
-    )
+    unread = ~finite & ~infinite
+    text = unread & ~cells.str.lower().isin(MISSING_MARKERS).to_numpy()
+    shape = (frame.shape[1], frame.shape[0])
+    numbers, infinities, unreads, texts = (mask.reshape(shape).sum(axis=1)
+                                           for mask in (finite, infinite, unread, text))
+    blanks = _common_cells(cells[unread], frame.shape[0])
+    columns = np.where(finite, values, np.nan).reshape(shape)
+    return {
+        name: ParsedColumn(values=pd.Series(columns[i], index=frame.index, name=name),
+                           numbers=int(numbers[i]), infinite=int(infinities[i]), unread=int(unreads[i]),
+                           text_cells=int(texts[i]), blanks=blanks.get(i, Counter()))
+        for i, name in enumerate(frame.columns)
+    }
+
+
+def _common_cells(cells: pd.Series, rows: int) -> dict[int, Counter[str]]:
+    """The :data:`KEPT_BLANKS` most common of ``cells`` (a stacked series) in each column, by the
+    column's position."""
+    counts = (pd.DataFrame({"column": cells.index // rows, "cell": cells.to_numpy(dtype=object)})
+              .groupby(["column", "cell"], sort=False).size().rename("count").reset_index()
+              .sort_values(["column", "count"], ascending=[True, False], kind="stable")
+              .groupby("column").head(KEPT_BLANKS))
+    common: dict[int, Counter[str]] = {}
+    for column, cell, count in counts.itertuples(index=False):
+        common.setdefault(column, Counter())[cell] = count
+    return common

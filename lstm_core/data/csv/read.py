@@ -13,6 +13,7 @@ import io
 import os
 import re
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -30,6 +31,9 @@ SNIFF_CHARS = 65_536
 SNIFF_ROWS = 1000
 MAX_PREAMBLE_LINES = 10
 MIN_ALIGNED_SHARE = 0.8  # below this share of rows with the usual field count, the file is refused
+MAX_COLUMNS = 1000  # more fields on any line and the file is refused before its rows are parsed
+MAX_CELLS = 4_000_000  # rows x columns: what the memory a file costs grows with
+BLANK_LINES_PER_ROW = 2  # past this many lines per row allowed, blank lines are no longer skipped
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8-sig", "UTF-8 with BOM"),
@@ -73,7 +77,11 @@ def read_table(source: Source, max_bytes: int, max_rows: int) -> RawTable:
     """Read ``source`` into a :class:`RawTable`, or refuse it with a DataError."""
     text, encoding, notes = decode(read_bytes(source, max_bytes))
     separator = detect_separator(text)
-    rows, align_notes, dropped = _align(*_parse_rows(text, separator))
+    # a header and the title lines before it may come on top of the data rows
+    rows, lines = _parse_rows(text, separator, stop_after=max_rows + MAX_PREAMBLE_LINES + 1)
+    if len(rows) > max_rows + MAX_PREAMBLE_LINES + 1:
+        raise DataError(f"the file has more data rows than the limit of {max_rows:,} rows")
+    rows, align_notes, dropped = _align(rows, lines, separator)
     notes += align_notes
     first = [cell.strip() for cell in rows[0]]
     has_header = _is_header(first)
@@ -81,7 +89,7 @@ def read_table(source: Source, max_bytes: int, max_rows: int) -> RawTable:
     names = _column_names(first) if has_header else [f"column {i}" for i in range(1, width + 1)]
     data = rows[1:] if has_header else rows
     if not data:
-        raise DataError(f"the file has a header row ({', '.join(names)}) but no data rows")
+        raise DataError(f"the file has a header row ({listed(names)}) but no data rows")
     if len(data) > max_rows:
         raise DataError(f"the file has {len(data):,} data rows, over the limit of {max_rows:,} rows")
     frame = pd.DataFrame(data, columns=names, dtype="str").apply(lambda column: column.str.strip())
@@ -209,28 +217,61 @@ def _csv_reader(text: str, separator: str):
     return csv.reader(io.StringIO(text, newline=None), delimiter=separator, skipinitialspace=True)
 
 
-def _parse_rows(text: str, separator: str) -> tuple[list[list[str]], list[int]]:
-    """The non-blank rows (cells not yet stripped) and the line number where each starts."""
-    reader = _csv_reader(text, separator)
-    rows, lines = [], []
+def _parse_rows(text: str, separator: str, stop_after: int) -> tuple[list[list[str]], list[int]]:
+    """The non-blank rows (cells not yet stripped) and the line number where each starts.
+
+    The read stops once it holds more than ``stop_after`` rows (the caller refuses the file
+    then); a line with more than :data:`MAX_COLUMNS` fields is refused before it is split, and
+    so is a file past :data:`MAX_CELLS` cells or too many (blank) lines: what a file costs is
+    bounded by the limits, not by its size.
+    """
+    max_lines = (BLANK_LINES_PER_ROW + 1) * stop_after
+    reader = csv.reader(_lines_within_width(text, separator, max_lines), delimiter=separator,
+                        skipinitialspace=True)
+    rows, lines, cells = [], [], 0
     try:
         for row in reader:
             if "".join(row).strip():
                 rows.append(row)
                 lines.append(reader.line_num)
+                cells += len(row)
+                if len(rows) > stop_after:
+                    break
+                if cells > MAX_CELLS:
+                    raise DataError(f"the file has more than {MAX_CELLS:,} cells (rows times columns), "
+                                    "over the limit: keep fewer rows or columns")
     except csv.Error as exc:
         raise DataError(f"the file cannot be read as CSV near line {reader.line_num}: {exc}") from None
     return rows, lines
 
 
-def _align(rows: list[list[str]], lines: list[int]) -> tuple[list[list[str]], list[str], int]:
+def _lines_within_width(text: str, separator: str, max_lines: int) -> Iterator[str]:
+    """The lines of ``text``; a line with more than :data:`MAX_COLUMNS` fields is refused, and
+    so is a line past ``max_lines`` (a file of mostly blank lines)."""
+    for number, line in enumerate(io.StringIO(text, newline=None), start=1):
+        if line.count(separator) >= MAX_COLUMNS:  # cheap bound first; quoted separators do not count
+            fields = re.sub(r'"[^"]*"?', "", line).count(separator) + 1
+            if fields > MAX_COLUMNS:
+                raise DataError(f"line {number} has {fields:,} fields, over the limit of "
+                                f"{MAX_COLUMNS:,} columns")
+        if number > max_lines:
+            raise DataError(f"the file has more than {max_lines:,} lines, too many for its rows")
+        yield line
+
+
+def _align(rows: list[list[str]], lines: list[int],
+           separator: str) -> tuple[list[list[str]], list[str], int]:
     """Rows of one width: leading title lines skipped, short rows padded, overlong rows dropped.
 
     The width is the most common field count, else the first line's; extra fields that are all
     empty (trailing separators) are cut. Returns the rows, notes on what was done and how many
-    data rows were dropped; refuses a file whose rows mostly disagree on their width.
+    data rows were dropped; refuses a file whose rows mostly disagree on their width, and a
+    comma-separated file whose numbers seem to carry decimal commas.
     """
     start = _preamble_length(rows)
+    if separator == ",":  # a header narrower than its rows looks like a title line: try it too
+        for header in {max(start - 1, 0), start}:
+            _refuse_split_decimals(rows[header:], lines[header:])
     body, lines = rows[start:], lines[start:]
     lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
     width, long, short = _width(body, lengths, lines)
@@ -274,6 +315,44 @@ def _misfits(body: list[list[str]], lengths: np.ndarray, width: int) -> tuple[li
             np.flatnonzero(lengths < width))
 
 
+def _refuse_split_decimals(body: list[list[str]], lines: list[int]) -> None:
+    """Refuse a comma-separated file whose values carry unquoted decimal commas (``2020-01,15,3``
+    under ``date,value``): rows of data longer than the header where each extra field is the
+    digits after a whole number, a split that no reading of the columns can undo safely."""
+    header = [cell.strip() for cell in body[0]]
+    if len(body) < 2 or not _is_header(header) or not all(header):
+        return
+    lengths = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    longer = [i for i in np.flatnonzero(lengths[1:] > len(header)) + 1
+              if _filled_length(body[i]) > len(header)]
+    lengths[longer] = [_filled_length(body[i]) for i in longer]  # trailing separators do not count
+    if longer and all(_split_decimals(body[i][:lengths[i]]) >= lengths[i] - len(header) for i in longer):
+        first = longer[0]
+        raise DataError(
+            "values seem to use a decimal comma in a comma-separated file: save it with ';' as "
+            f"separator or quote the values (line {lines[first]}, {','.join(body[first])[:40]!r}, has "
+            f"{lengths[first]} fields under a header of {len(header)})"
+        )
+
+
+_WHOLE = re.compile(r"[+-]?(?:\d+|\d{1,3}(?:[.' \u00a0]\d{3})+)")
+_DIGITS = re.compile(r"\d+")
+
+
+def _split_decimals(row: list[str]) -> int:
+    """How many separate times a whole number is followed by a field of bare digits (``15`` then
+    ``3``), in a row of data only (none, for a row with words in it)."""
+    if not all(_looks_like_data(cell.strip()) for cell in row if cell.strip()):
+        return 0
+    splits, position = 0, 0
+    while position < len(row) - 1:
+        if _WHOLE.fullmatch(row[position].strip()) and _DIGITS.fullmatch(row[position + 1]):
+            splits, position = splits + 1, position + 2
+        else:
+            position += 1
+    return splits
+
+
 def _fields(count: int) -> str:
     return f"{count} field" + ("" if count == 1 else "s")
 
@@ -294,6 +373,12 @@ def _filled_length(cells: list[str]) -> int:
     return max((i + 1 for i, cell in enumerate(cells) if cell), default=0)
 
 
+def listed(names: list[str], quote: str = "", shown: int = 12) -> str:
+    """``names`` for a message, comma separated: the first ``shown`` and how many more."""
+    more = f" and {len(names) - shown:,} more" if len(names) > shown else ""
+    return ", ".join(f"{quote}{name}{quote}" for name in names[:shown]) + more
+
+
 def _lines(numbers: list[int]) -> str:
     shown = ", ".join(map(str, numbers[:5]))
     return shown + (" ..." if len(numbers) > 5 else "")
@@ -310,14 +395,20 @@ def _looks_like_data(cell: str) -> bool:
 
 
 def _column_names(cells: list[str]) -> list[str]:
-    """Header cells as names: whitespace collapsed, blanks named by position, repeats numbered."""
-    names: list[str] = []
-    seen: Counter[str] = Counter()
-    for position, cell in enumerate(cells, start=1):
-        name = " ".join(cell.split()) or f"column {position}"
-        seen[name] += 1
-        names.append(name if seen[name] == 1 else f"{name} ({seen[name]})")
-    return names
+    """Header cells as distinct names: whitespace collapsed, blanks named by position, repeats
+    numbered (``a``, ``a (2)``; a number that another header cell already holds is skipped)."""
+    names = [" ".join(cell.split()) or f"column {position}" for position, cell in enumerate(cells, start=1)]
+    taken = set(names)
+    repeats: Counter[str] = Counter()
+    distinct = []
+    for name in names:
+        repeats[name] += 1
+        if repeats[name] > 1:
+            while f"{name} ({repeats[name]})" in taken:
+                repeats[name] += 1
+            taken.add(name := f"{name} ({repeats[name]})")
+        distinct.append(name)
+    return distinct
 
 
 def _drop_unnamed_empty(frame: pd.DataFrame, has_header: bool,

@@ -17,10 +17,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from lstm_core.data.csv.numbers import MISSING_MARKERS
+from lstm_core.data.csv.read import listed
 from lstm_core.data.csv.spacing import spacing_of
 from lstm_core.errors import DataError
 
 SAMPLE = 500
+GATE_ROWS = 10  # a text column none of whose first cells reads as a time is not tried in full
 MIN_READABLE = 0.8  # share of non-blank cells that must read as times for a column to be found
 
 _YEAR_NAMES = {"year", "yr", "jahr", "annee", "année", "año", "anno"}
@@ -69,11 +71,67 @@ def find_time(frame: pd.DataFrame, numeric: set[str], date_col: str | None = Non
     """The chosen ``date_col`` read as times, or the first column that reads as times, or None."""
     if date_col is not None:
         return _chosen(frame, numeric, date_col, dayfirst)
+    pair = _calendar_pair(frame)
+    hopeless = _timeless_text(frame, [name for name in frame.columns if name not in numeric])
     for name in frame.columns:
-        axis = _read(frame, name, name in numeric, dayfirst, chosen=False)
+        if name in hopeless and not (pair and name in pair[:2]):
+            continue
+        axis = _read(frame, name, name in numeric, dayfirst, chosen=False, pair=pair)
         if axis is not None and _readable_share(axis, frame[name]) >= MIN_READABLE:
             return axis
     return None
+
+
+def _timeless_text(frame: pd.DataFrame, names: list[str]) -> set[str]:
+    """The text columns whose first :data:`GATE_ROWS` cells hold something but nothing that any
+    format reads as a time. Every format is tried once on the first rows of all these columns
+    together, so that a file of a thousand text columns costs a few dozen parses, not thousands."""
+    if not names:
+        return set()
+    head = frame[names].head(GATE_ROWS)
+    cells = pd.Series(head.to_numpy(dtype=object).ravel(order="F"), dtype="str")
+    filled = ~cells.str.lower().isin(MISSING_MARKERS).to_numpy()
+    readable = _quarter_strings(cells).notna().to_numpy().copy()
+    named = cells.str.replace(r"[\s,./-]+", " ", regex=True)
+    for formats, prepared in ((_NUMERIC_FORMATS, cells), (_NAMED_MONTH_FORMATS, named)):
+        for fmt in formats:
+            readable |= _parse(prepared, fmt).notna().to_numpy()
+    shape = (len(names), len(head))
+    has_cells, has_times = filled.reshape(shape).any(axis=1), readable.reshape(shape).any(axis=1)
+    return {name for name, full, timely in zip(names, has_cells, has_times, strict=True)
+            if full and not timely}
+
+
+@dataclass(frozen=True)
+class WideMonths:
+    """A table with one row per year: the year column and the twelve month columns, January first."""
+
+    year: str
+    months: tuple[str, ...]
+
+
+def wide_months(frame: pd.DataFrame) -> WideMonths | None:
+    """The year column and the twelve month columns (``JAN`` .. ``DEC``, ``January`` .., ``1`` ..
+    ``12``) of a table laid out one row per year, or None for any other layout."""
+    months: dict[int, str] = {}
+    for name in frame.columns:
+        number = _month_number(name)
+        if number is not None:
+            months.setdefault(number, name)
+    if len(months) < 12:
+        return None
+    others = [name for name in frame.columns if name not in months.values()]
+    year = next((name for name in others if _normal(name) in _YEAR_NAMES), None)
+    if year is None and others and _filled(frame[others[0]]).str.fullmatch(r"\d{4}").all():
+        year = others[0]
+    return None if year is None else WideMonths(year, tuple(months[m] for m in range(1, 13)))
+
+
+def _month_number(name: str) -> int | None:
+    key = _normal(name).rstrip(".")
+    if key.isdigit() and len(key) <= 2:
+        return int(key) if 1 <= int(key) <= 12 else None
+    return _MONTHS.get(key, 9 if key == "sept" else None)
 
 
 def time_like_names(names: list[str]) -> list[str]:
@@ -85,20 +143,19 @@ def time_like_names(names: list[str]) -> list[str]:
 def _chosen(frame: pd.DataFrame, numeric: set[str], date_col: str, dayfirst: bool | None) -> TimeAxis:
     if date_col not in frame.columns:
         raise DataError(
-            f"no column named '{date_col}' for the time; the file has: {', '.join(frame.columns)}"
+            f"no column named '{date_col}' for the time; the file has: {listed(list(frame.columns))}"
         )
-    axis = _read(frame, date_col, date_col in numeric, dayfirst, chosen=True)
+    axis = _read(frame, date_col, date_col in numeric, dayfirst, chosen=True, pair=_calendar_pair(frame))
     if axis is None or not axis.times.notna().any():
         start = ", ".join(repr(v) for v in _filled(frame[date_col]).head(3))
         raise DataError(f"the column '{date_col}' holds no readable dates or times (it starts {start})")
     return axis
 
 
-def _read(frame: pd.DataFrame, name: str, numeric: bool, dayfirst: bool | None,
-          chosen: bool) -> TimeAxis | None:
-    parts = _calendar_parts(frame, name)
-    if parts is not None:
-        return _from_parts(frame, *parts)
+def _read(frame: pd.DataFrame, name: str, numeric: bool, dayfirst: bool | None, chosen: bool,
+          pair: tuple[str, str, str] | None) -> TimeAxis | None:
+    if pair is not None and name in pair[:2]:
+        return _from_parts(frame, *pair)
     if numeric:
         return _from_integers(frame[name], name, chosen or _normal(name) in _YEAR_NAMES)
     return _from_text(frame[name], name, dayfirst)
@@ -117,13 +174,15 @@ def _readable_share(axis: TimeAxis, cells: pd.Series) -> float:
     return axis.times.notna().sum() / filled if filled else 0.0
 
 
-def _calendar_parts(frame: pd.DataFrame, name: str) -> tuple[str, str, str] | None:
-    """(year column, quarter or month column, 'quarter' or 'month') when ``name`` is one of a pair."""
+def _calendar_pair(frame: pd.DataFrame) -> tuple[str, str, str] | None:
+    """(year column, quarter or month column, 'quarter' or 'month') when the file has such a pair.
+
+    Found once per file: the names are looked at once, however many columns there are."""
     named = {_normal(c): c for c in frame.columns}
     year = next((named[n] for n in _YEAR_NAMES if n in named), None)
     for kind, names in _PART_NAMES.items():
         part = next((named[n] for n in names if n in named), None)
-        if year is not None and part is not None and name in (year, part):
+        if year is not None and part is not None:
             return year, part, kind
     return None
 
@@ -142,6 +201,9 @@ def _from_parts(frame: pd.DataFrame, year: str, part: str, kind: str) -> TimeAxi
 
 def _from_integers(cells: pd.Series, name: str, year_allowed: bool) -> TimeAxis | None:
     """YYYYMMDD dates, or years when the column is named or chosen as one, or counts whole years."""
+    first = next((cell for cell in cells.head(SAMPLE) if cell.lower() not in MISSING_MARKERS), "")
+    if not (first.isdigit() and len(first) in (4, 8)):  # most columns stop here, without pandas
+        return None
     filled = _filled(cells)
     if filled.empty or not filled.str.fullmatch(r"\d+").all():
         return None
