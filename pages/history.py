@@ -1,6 +1,7 @@
 """Run history: every finished training of the session, to sort, compare and restore."""
 
 import hashlib
+import logging
 
 import streamlit as st
 
@@ -15,6 +16,7 @@ from ui.session import session
 from ui.widgets import next_step, plain
 
 COMPARED_BY_DEFAULT = 3
+LOGGER = logging.getLogger(__name__)
 
 
 def table(runs: list[Run]) -> None:
@@ -76,14 +78,18 @@ def import_file() -> None:
 
 
 def read_import(name: str, content: bytes) -> tuple[str, str]:
+    """What importing the file gave, as (kind, message); never an exception: a file is anyone's."""
     try:
         if name.lower().endswith(".json"):
             session().use_config(load_config(content))
             return "ok", f"Settings imported from {name}: they are in every widget now; train to use them."
-        restored = load_bundle(content).result()
+        run = session().import_run(load_bundle(content).result(), f"imported from {name}")
     except LSTMLabError as exc:
         return "error", f"{name} was not imported: {exc}."
-    run = session().import_run(restored, f"imported from {name}")
+    except Exception:  # a file no check foresaw: the page goes on, and the log keeps the why
+        LOGGER.exception("importing %r failed", name)
+        return "error", (f"{name} was not imported: it could not be read as an LSTM Lab run (.zip) or "
+                         "settings (.json).")
     return "ok", (f"Run imported from {name} as run {run.number}: its results, forecast and settings "
                   "are current, recomputed from its weights.")
 

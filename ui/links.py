@@ -7,6 +7,7 @@ current setup back into the address bar, so the link a person copies reproduces 
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import urlencode
 
 import streamlit as st
@@ -20,6 +21,8 @@ from .session import bound, session
 from .widgets import plain
 
 VIEW_WIDGETS = {"presenter": "view.presenter", "hide": "view.hide"}
+LOGGER = logging.getLogger(__name__)
+UNREADABLE = "This link could not be read: the app opened with its usual setup instead."
 
 
 def read() -> None:
@@ -31,6 +34,15 @@ def read() -> None:
     params = st.query_params.to_dict()
     if not params:
         return
+    try:
+        _apply(params)
+    except Exception:  # a link is anyone's text: whatever slips past from_query, the app opens
+        LOGGER.exception("a link could not be applied: %.200r", params)
+        current.link.notices.put([UNREADABLE])
+
+
+def _apply(params: dict[str, str]) -> None:
+    current = session()
     shared = from_query(params)
     current.use_config(shared.config, DataMode(shared.mode))
     for key, widget in VIEW_WIDGETS.items():

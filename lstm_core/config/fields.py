@@ -78,7 +78,10 @@ class Setting:
         if self.kind is Kind.UNITS:
             return self._units_problems(value)
         types, described = _PLAIN[self.kind]
-        return [] if isinstance(value, types) else [f"{self.name} must be {described}, got {value!r}"]
+        names = value if self.kind is Kind.COLUMNS and isinstance(value, list) else []
+        if isinstance(value, types) and all(isinstance(name, str) for name in names):
+            return []
+        return [f"{self.name} must be {described}, got {value!r}"]
 
     def _units_problems(self, value: Any) -> list[str]:
         if not isinstance(value, list):

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
 from typing import Any
 
+from lstm_core.config import safe_json
 from lstm_core.config.fields import CSV_OPTIONS, EXPERIMENT, LIMITS, SCALERS, TRANSFORMS, as_units
 from lstm_core.data.csv.load import MAX_BYTES, MAX_ROWS
 from lstm_core.data.csv.read import MB
@@ -22,6 +23,7 @@ from lstm_core.errors import ConfigError
 __all__ = ["LIMITS", "SCALERS", "SOURCES", "TRANSFORMS", "DataMode", "ExperimentConfig", "SourceConfig",
            "parse_units"]
 SOURCES = ("generate", "csv")
+MAX_CONFIG_BYTES = MB  # a config file is a few hundred bytes
 
 
 class DataMode(StrEnum):
@@ -60,8 +62,10 @@ class SourceConfig:
             return [f"source must be one of {', '.join(SOURCES)}, got {self.kind!r}"]
         if self.kind == "csv":
             return [] if self.csv_path else ["a CSV source needs a file path"]
-        if self.generator not in GENERATORS:
+        if not isinstance(self.generator, str) or self.generator not in GENERATORS:
             return [f"unknown generator '{self.generator}'; choose one of {', '.join(GENERATORS)}"]
+        if not isinstance(self.params, dict):
+            return [f"the generator's parameters must be an object of names and values, got {self.params!r}"]
         try:
             GENERATORS[self.generator].resolve(self.params)
         except ConfigError as exc:
@@ -134,12 +138,9 @@ class ExperimentConfig:
         return config
 
     @classmethod
-    def from_json(cls, text: str) -> ExperimentConfig:
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise ConfigError(f"the config is not valid JSON: {exc.msg} (line {exc.lineno})") from None
-        return cls.from_dict(data)
+    def from_json(cls, text: str | bytes) -> ExperimentConfig:
+        """A config from JSON text, read within bounds (:mod:`lstm_core.config.safe_json`)."""
+        return cls.from_dict(safe_json.loads(text, "the config", MAX_CONFIG_BYTES))
 
 
 def _refuse_unknown(data: dict[str, Any], cls: type, what: str) -> None:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
 
 MIN_TRAIN_WINDOWS = 10
+# The most values all windows together may hold (windows × window × columns): 160 MB as float64,
+# about what a model reading them copies; a million rows with a window of 20 fit.
+MAX_WINDOW_VALUES = 20_000_000
 _WINDOWS = ("X_train", "X_val", "X_test")
 
 
@@ -190,6 +193,7 @@ def season_problem(length: int, train_length: int, season: int | None,
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
+    check_window_size(len(series), window, 1 + len(series.feature_names))
     transform, split = choose_split(series.values, config)
     check_fits(split, window, len(series))
     matrix = series.matrix()[transform.offset:].copy()
@@ -210,6 +214,20 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
         X_test=X[parts[2]], y_test=y[parts[2]],
         train_times=times[parts[0]], val_times=times[parts[1]], test_times=times[parts[2]],
     )
+
+
+def check_window_size(rows: int, window: int, columns: int) -> None:
+    """Refuse windows whose values together (windows × window × columns) pass
+    :data:`MAX_WINDOW_VALUES`, before any is built; checked where a training is prepared and
+    where a run is imported."""
+    windows = max(rows - window, 0)
+    values = windows * window * columns
+    if values > MAX_WINDOW_VALUES:
+        raise ConfigError(
+            f"the windows would hold {values:,} values ({windows:,} windows of {window} steps × "
+            f"{columns} column(s)), over the limit of {MAX_WINDOW_VALUES:,}: use a shorter window, "
+            "fewer feature columns or fewer rows (a shorter series, or resampled to a longer step)"
+        )
 
 
 def check_fits(split: Split, window: int, length: int) -> None:

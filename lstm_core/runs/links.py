@@ -29,6 +29,9 @@ LINKED = tuple(s for s in SETTINGS if s.link)
 # How the app looks: not part of the experiment, carried by the link all the same.
 VIEW_KEYS = ("preset", "presenter", "hide")
 GENERATOR_PREFIX = "g."
+MAX_VALUE_CHARS = 1000  # longer than any setting's text (a list of feature columns included)
+SHOWN_CHARS = 60  # of a value quoted in a notice
+LISTED_KEYS = 10  # unknown parameters named in a notice
 
 
 @dataclass
@@ -76,7 +79,7 @@ def from_query(params: Mapping[str, str]) -> SharedSetup:
     notices: list[str] = []
     mode = params.get("data", GENERATE)
     if mode not in MODES:
-        notices.append(f"The link's data source '{mode}' is unknown: using a generated series.")
+        notices.append(f"The link's data source '{_shown(mode)}' is unknown: using a generated series.")
         mode = GENERATE
     config, example = ExperimentConfig(), None
     if mode == GENERATE:
@@ -86,7 +89,7 @@ def from_query(params: Mapping[str, str]) -> SharedSetup:
         if example in EXAMPLES:
             _use_example(config, example)
         else:
-            notices.append(f"The link's example '{example}' is not one of "
+            notices.append(f"The link's example '{_shown(example)}' is not one of "
                            f"{', '.join(EXAMPLES)}: using a generated series.")
             mode, example = GENERATE, None
     else:
@@ -99,7 +102,9 @@ def from_query(params: Mapping[str, str]) -> SharedSetup:
     _settle(config, notices, check_source=mode != UPLOAD)
     unknown = sorted(set(params) - _known_keys(params))
     if unknown:
-        notices.append(f"The link's parameter(s) {', '.join(unknown)} are unknown and were ignored.")
+        more = f" and {len(unknown) - LISTED_KEYS:,} more" if len(unknown) > LISTED_KEYS else ""
+        named = ", ".join(_shown(key) for key in unknown[:LISTED_KEYS])
+        notices.append(f"The link's parameter(s) {named}{more} are unknown and were ignored.")
     view = {key: params[key] for key in VIEW_KEYS if key in params}
     return SharedSetup(config, mode, example, view, notices)
 
@@ -112,7 +117,7 @@ def _known_keys(params: Mapping[str, str]) -> set[str]:
 def _generator_source(params: Mapping[str, str], notices: list[str]) -> SourceConfig:
     name = params.get("gen", "sine")
     if name not in GENERATORS:
-        notices.append(f"The link's generator '{name}' is unknown: using sine.")
+        notices.append(f"The link's generator '{_shown(name)}' is unknown: using sine.")
         name = "sine"
     generator = GENERATORS[name]
     values: dict[str, object] = {}  # those the link sets; the generator's defaults fill the rest
@@ -122,13 +127,13 @@ def _generator_source(params: Mapping[str, str], notices: list[str]) -> SourceCo
             continue
         param = known.get(key[len(GENERATOR_PREFIX):])
         if param is None:
-            notices.append(f"The {name} generator has no parameter '{key[len(GENERATOR_PREFIX):]}': "
-                           "ignored.")
+            notices.append(f"The {name} generator has no parameter "
+                           f"'{_shown(key[len(GENERATOR_PREFIX):])}': ignored.")
             continue
         try:
-            values[param.name] = param.coerce(text)
+            values[param.name] = param.coerce(_checked_length(param.name, text))
         except ConfigError as exc:
-            notices.append(f"The link's {exc}: using {param.default}.")
+            notices.append(f"The link's {_shown(str(exc), 4 * SHOWN_CHARS)}: using {param.default}.")
     return SourceConfig(kind="generate", generator=name, params=values)
 
 
@@ -141,12 +146,27 @@ def _setting(owner: ExperimentConfig | SourceConfig, setting: Setting, text: str
              notices: list[str]) -> None:
     """Set one setting from the link's text, or keep its default and say why."""
     try:
-        value = setting.parse(text)
+        value = setting.parse(_checked_length(setting.link, text))
     except ConfigError as exc:
         default = as_text(getattr(owner, setting.name))
-        notices.append(f"The link's {setting.link} '{text}' is not usable ({exc}): using {default}.")
+        notices.append(f"The link's {setting.link} '{_shown(text)}' is not usable "
+                       f"({_shown(str(exc), 4 * SHOWN_CHARS)}): using {default}.")
         return
     setattr(owner, setting.name, value)
+
+
+def _checked_length(name: str, text: str) -> str:
+    """``text`` when it is short enough to be a setting's: a longer one is refused unread."""
+    if len(text) > MAX_VALUE_CHARS:
+        raise ConfigError(f"{name} is {len(text):,} characters long, more than any setting's "
+                          f"{MAX_VALUE_CHARS:,}")
+    return text
+
+
+def _shown(text: object, most: int = SHOWN_CHARS) -> str:
+    """``text`` as a notice quotes it: cut short when long (a link is anyone's text)."""
+    text = str(text)
+    return text if len(text) <= most else text[:most - 1] + "…"
 
 
 def _settle(config: ExperimentConfig, notices: list[str], check_source: bool) -> None:

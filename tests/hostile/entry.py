@@ -1,0 +1,74 @@
+"""One hostile input through the app's own entry point, in this process: ``python -m
+tests.hostile.entry <csv|bundle|config|link> <path>``.
+
+Prints one JSON line, ``{"outcome": "refused" | "accepted", "message": ...}``: a refusal is an
+:class:`LSTMLabError` (a sentence for a person); any other exception propagates, and the harness
+counts it as a crash.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from lstm_core.errors import LSTMLabError
+
+MESSAGE_CHARS = 300
+
+
+def load_csv_upload(path: Path) -> str:
+    """An upload on the Data page: the preview of the file, then the series with the default options."""
+    from lstm_core.data.csv.load import LoadOptions, inspect_csv, load_csv
+
+    data = path.read_bytes()
+    inspect_csv(data)
+    series = load_csv(data, options=LoadOptions())
+    return f"{len(series)} rows"
+
+
+def import_bundle(path: Path) -> str:
+    """A run zip imported on the Run history page."""
+    from lstm_core.runs.export import load_bundle
+
+    result = load_bundle(path.read_bytes()).result()
+    return f"test RMSE {result.evaluation.test_metrics.rmse:.4g}"
+
+
+def import_config(path: Path) -> str:
+    """A settings JSON imported on the Run history page."""
+    from lstm_core.runs.export import load_config
+
+    return f"window {load_config(path.read_bytes()).window}"
+
+
+def open_link(path: Path) -> str:
+    """A link's query parameters (a JSON object of texts), applied as the app does: the setup read,
+    its series loaded as the Data page does, and prepared for training as a Train click does."""
+    from lstm_core.data.windows import prepare
+    from lstm_core.runs.experiment import load_series
+    from lstm_core.runs.links import UPLOAD, from_query
+
+    params = json.loads(path.read_text())
+    shared = from_query({str(key): str(value) for key, value in params.items()})
+    notices = " ".join(shared.notices)
+    if shared.mode == UPLOAD:  # the file must be uploaded again: nothing more to load
+        return notices
+    series = load_series(shared.config.source)
+    prepare(series, shared.config)
+    return f"{len(series)} rows; {notices}"
+
+
+ENTRIES = {"csv": load_csv_upload, "bundle": import_bundle, "config": import_config, "link": open_link}
+
+
+def main(kind: str, path: str) -> None:
+    try:
+        outcome, message = "accepted", ENTRIES[kind](Path(path))
+    except LSTMLabError as exc:
+        outcome, message = "refused", str(exc)
+    print(json.dumps({"outcome": outcome, "message": message[:MESSAGE_CHARS]}), flush=True)
+
+
+if __name__ == "__main__":
+    main(*sys.argv[1:])
