@@ -8,11 +8,11 @@ Every flag maps onto :class:`ExperimentConfig`; bad input exits with status 2 an
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Sequence
 from typing import Any
 
+from lstm_core.config import safe_json
 from lstm_core.config.checks import checked_number
 from lstm_core.config.fields import CSV_OPTIONS, LIMITS, SETTINGS, Kind, Setting, as_columns, as_text
 from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
@@ -301,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if args.json:
-        print(json.dumps(result.to_dict()))
+        print(safe_json.dumps(result.to_dict()))
     elif args.command == "backtest":
         _print_backtest(result)
     elif args.command == "tune":

@@ -1,11 +1,12 @@
 """Results: how well the trained model predicts one step ahead, next to honest baselines."""
 
-import json
+
 from functools import partial
 
 import pandas as pd
 import streamlit as st
 
+from lstm_core.config import safe_json
 from lstm_core.eval.advice import Epochs, advice
 from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.eval.evaluation import NO_FIGURE, Metrics, finite, metric_text
@@ -101,7 +102,7 @@ def training_summary(result: ExperimentResult) -> None:
         f"transform: {data.transform.name}; windows: {len(data.y_train)} train, "
         f"{len(data.y_val)} validation, {len(data.y_test)} test",
     ]))
-    st.download_button("Download the results (JSON)", json.dumps(result.to_dict(), indent=2),
+    st.download_button("Download the results (JSON)", safe_json.dumps(result.to_dict(), indent=2),
                        file_name="lstm-lab-results.json", mime="application/json",
                        icon=":material/download:")
     st.download_button("Download the settings (JSON)", result.config.to_json(),

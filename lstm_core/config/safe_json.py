@@ -85,3 +85,19 @@ def _bounded(parse: type) -> Any:
 
 def _size(limit: int) -> str:
     return f"{limit // 2**20} MB" if limit >= 2**20 else f"{limit:,} bytes"
+
+
+def dumps(value: Any, **options: Any) -> str:
+    """``value`` as strict JSON: a float that is not finite (which ``json`` would write as the
+    non-standard NaN or Infinity) becomes null, as a missing figure."""
+    return json.dumps(_finite(value), allow_nan=False, **options)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if np.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
