@@ -2,6 +2,7 @@
 
 import hashlib
 import logging
+from functools import partial
 
 import streamlit as st
 
@@ -13,9 +14,10 @@ from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
 from ui.session import session
-from ui.widgets import next_step, plain
+from ui.widgets import live, next_step, plain
 
 COMPARED_BY_DEFAULT = 3
+STARTED = "started"  # a run zip checked and being rebuilt in a worker
 LOGGER = logging.getLogger(__name__)
 
 
@@ -73,25 +75,41 @@ def import_file() -> None:
         return
     content = upload.getvalue()
     digest = hashlib.sha256(content).hexdigest()  # read once per file, not on every rerun
-    kind, message = session().history_import.get(digest, lambda: read_import(upload.name, content))
+    current = session()
+    kind, message = current.history_import.get(digest, lambda: read_import(upload.name, content, digest))
+    if kind == STARTED:
+        if digest not in current.imports.outcomes:
+            live(partial(rebuilding, upload.name), current.imports.job)
+            return
+        kind, message = current.imports.outcomes[digest]
     (st.success if kind == "ok" else st.error)(plain(message), icon=":material/upload_file:")
 
 
-def read_import(name: str, content: bytes) -> tuple[str, str]:
-    """What importing the file gave, as (kind, message); never an exception: a file is anyone's."""
+def rebuilding(name: str) -> None:
+    snap = session().imports.job.snapshot()
+    if snap.running:
+        st.info(f"Importing {plain(name)}: the file is checked; {plain(snap.activity)}…",
+                icon=":material/hourglass_top:")
+
+
+def read_import(name: str, content: bytes, digest: str) -> tuple[str, str]:
+    """What importing the file gave, as (kind, message); never an exception: a file is anyone's.
+
+    A run zip is checked here (cheap and bounded) and rebuilt in a worker: then the kind is
+    STARTED, and the session files the run when the worker is done.
+    """
     try:
         if name.lower().endswith(".json"):
             session().use_config(load_config(content))
             return "ok", f"Settings imported from {name}: they are in every widget now; train to use them."
-        run = session().import_run(load_bundle(content).result(), f"imported from {name}")
+        session().imports.start(digest, name, load_bundle(content))
     except LSTMLabError as exc:
         return "error", f"{name} was not imported: {exc}."
     except Exception:  # a file no check foresaw: the page goes on, and the log keeps the why
         LOGGER.exception("importing %r failed", name)
         return "error", (f"{name} was not imported: it could not be read as an LSTM Lab run (.zip) or "
                          "settings (.json).")
-    return "ok", (f"Run imported from {name} as run {run.number}: its results, forecast and settings "
-                  "are current, recomputed from its weights.")
+    return STARTED, ""
 
 
 require_entry()

@@ -33,10 +33,11 @@ from lstm_core.data.sum_task import MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.infer.forecast import ForecastBand
 from lstm_core.infer.numpy_lstm import NumpyLSTM
-from lstm_core.jobs.job import JobBusyError, TrainingJob
+from lstm_core.jobs.job import FINISHED, JobBusyError, TrainingJob
 from lstm_core.jobs.pool import shared_pool
 from lstm_core.runs.backtest import BacktestSpec, run_backtest
 from lstm_core.runs.experiment import ExperimentResult, load_series
+from lstm_core.runs.export import Restored, rebuild_run
 from lstm_core.runs.history import Run, RunHistory
 from lstm_core.runs.sequence_lab import LabModel, train_lab_model
 from lstm_core.search.job import SearchOutcome, search_job
@@ -283,6 +284,24 @@ class Searches:
 
 
 @dataclass
+class Imports:
+    """A run zip: checked in the server (cheap, bounded), its run rebuilt in a worker (windows,
+    predictions and errors: work that grows with its data)."""
+
+    job: TrainingJob = field(default_factory=_new_job)
+    pending: tuple[str, str] | None = None  # the digest and name of the file being rebuilt
+    outcomes: dict[str, tuple[str, str]] = field(default_factory=dict)  # by digest: (kind, message)
+
+    def start(self, digest: str, name: str, restored: Restored) -> None:
+        """Rebuild ``restored`` in the pool; JobBusyError when the session holds two jobs already."""
+        self.job.start_work(partial(rebuild_run, restored), 1)
+        self.pending = (digest, name)
+
+    def unfiled(self) -> bool:
+        return self.pending is not None and not self.job.running
+
+
+@dataclass
 class Forecasts:
     """The Forecast page's rollouts past the end, for one trained model and horizon each."""
 
@@ -331,6 +350,7 @@ class Session:
     lab: SequenceLab = field(default_factory=SequenceLab)
     backtest: Backtests = field(default_factory=Backtests)
     search: Searches = field(default_factory=Searches)
+    imports: Imports = field(default_factory=Imports)
     forecasts: Forecasts = field(default_factory=Forecasts)
     history_import: Memo[tuple[str, str]] = field(default_factory=Memo)  # once per imported file
     link: Link = field(default_factory=Link)
@@ -345,7 +365,7 @@ class Session:
 
     def jobs(self) -> tuple[TrainingJob, ...]:
         """Every job of this session: its trainings, the sequence lab's and the backtests'."""
-        return self.training.job, self.lab.job, self.backtest.job, self.search.job
+        return self.training.job, self.lab.job, self.backtest.job, self.search.job, self.imports.job
 
     # The data
 
@@ -460,10 +480,11 @@ class Session:
         """
         self.training.file_finished()
         self.lab.file_finished()
+        self._file_import()
 
     def unfiled(self) -> bool:
         """A training has finished since :meth:`file_finished` last ran."""
-        return self.training.unfiled() or self.lab.unfiled()
+        return self.training.unfiled() or self.lab.unfiled() or self.imports.unfiled()
 
     def result(self) -> ExperimentResult | None:
         """The current result: the latest training filed, or a run restored or imported.
@@ -502,6 +523,21 @@ class Session:
         label = self.search.started_on[1]
         return self.training.history.add(outcome.final, f"{label}, found by a search (trial "
                                          f"{outcome.best_number + 1})", outcome.final.training.fit_seconds)
+
+    def _file_import(self) -> None:
+        """An import rebuilt in a worker becomes the current run; its outcome is kept for the page."""
+        imports = self.imports
+        if not imports.unfiled():
+            return
+        digest, name = imports.pending
+        imports.pending = None
+        snap = imports.job.snapshot()
+        if snap.state != FINISHED:
+            imports.outcomes[digest] = ("error", f"{name} was not imported: {snap.error}.")
+            return
+        run = self.import_run(imports.job.result, f"imported from {name}")
+        imports.outcomes[digest] = ("ok", f"Run imported from {name} as run {run.number}: its results, "
+                                          "forecast and settings are current, recomputed from its weights.")
 
     def import_run(self, imported: ExperimentResult, label: str) -> Run:
         """Make an imported run current and file it in the history."""

@@ -168,6 +168,18 @@ class Restored:
                         yardsticks=self.yardsticks)
 
 
+def rebuild_run(restored: Restored, *, progress, stop, on_stage) -> ExperimentResult:
+    """A pool's work: rebuild an imported run (its windows, predictions and errors, work that
+    grows with the run's data) where trainings run, within a job's time and memory limits."""
+    on_stage("rebuilding the imported run: its windows, predictions and errors")
+    try:
+        return restored.result()
+    except LSTMLabError:
+        raise
+    except Exception as exc:  # a file no check foresaw: one sentence, not a traceback
+        raise ImportRefusedError(f"its run could not be rebuilt ({type(exc).__name__})") from exc
+
+
 def load_config(data: bytes) -> ExperimentConfig:
     """A config exported as JSON, validated; a path in it is never kept (see :func:`_safe_source`)."""
     config = _read_config(data, "this config")

@@ -58,6 +58,10 @@ def test_an_exported_run_imports_in_a_new_session(app: AppTest, fresh_app) -> No
     open_page(other, "history")
     other.get("file_uploader")[0].upload("run.zip", bundle(first), "application/zip").run()
     healthy(other)
+    # The file is checked at once; its run is rebuilt in a worker, as trainings run.
+    assert any("Importing run.zip" in unescaped(i.value) for i in other.info)
+    assert session_of(other).result() is None
+    healthy(wait_for_training(other, session_of(other).imports.job))
     assert any("Run imported from run.zip as run 1" in unescaped(s.value) for s in other.success)
     imported = session_of(other).result()
     assert np.array_equal(imported.evaluation.test_predictions, first.evaluation.test_predictions)

@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import lstm_core.runs.export
-from tests.app.driving import healthy, open_page, session_of, unescaped
+from tests.app.driving import healthy, open_page, session_of, unescaped, wait_for_training
 from tests.hostile.cases_import import npz_bomb, run_files, zipped
 from ui.links import UNREADABLE
 
@@ -21,6 +21,8 @@ def errors(at: AppTest) -> list[str]:
 
 
 def imported(at: AppTest) -> bool:
+    """Whether good.zip, once rebuilt in its worker, became run 1."""
+    wait_for_training(at, session_of(at).imports.job)
     return any("Run imported from good.zip as run 1" in unescaped(s.value) for s in at.success)
 
 

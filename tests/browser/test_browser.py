@@ -241,7 +241,7 @@ def test_a_preset_link_and_an_exported_run_reproduce_the_numbers(server: Server,
     _open(third, "Run history")
     third.locator("input[type=file]").set_input_files(
         files=[{"name": "lstm-lab-run.zip", "mimeType": "application/zip", "buffer": run_zip}])
-    third.get_by_text(re.compile(r"Run imported from lstm-lab-run.zip")).wait_for()
+    third.get_by_text(re.compile(r"Run imported from lstm-lab-run.zip")).wait_for(timeout=TRAINING_TIMEOUT_MS)
     _open(third, "Results")
     assert _download(third, "Download the test predictions (CSV)") == predictions
     _assert_no_warning_or_error(third)
