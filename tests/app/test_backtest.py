@@ -11,14 +11,20 @@ from lstm_core.config.settings import DataMode
 from tests.app.driving import healthy, open_page, session_of, tiny_model, wait_for_training
 
 
-def test_a_tiny_backtest_runs_from_its_page_and_shows_its_errors(app: AppTest) -> None:
-    tiny_model(app)
+def start_tiny_backtest(app: AppTest):
+    """Two origins of three steps, the model trained once, started from the page; its job."""
     healthy(open_page(app, "backtest"))
     app.number_input(key="backtest.origins").set_value(2).run()
     app.number_input(key="backtest.horizon").set_value(3).run()
     app.toggle(key="backtest.refit").set_value(False).run()
     job = session_of(app).backtest.job
     app.button(key="backtest.run").click().run()
+    return job
+
+
+def test_a_tiny_backtest_runs_from_its_page_and_shows_its_errors(app: AppTest) -> None:
+    tiny_model(app)
+    job = start_tiny_backtest(app)
     assert job.running or job.result is not None
     healthy(wait_for_training(app, job))  # the app fixture stops the job if it is still running
     assert any("2 of 2 origins done" in box.value for box in app.success)
@@ -35,12 +41,7 @@ def test_a_backtest_on_dated_data_shows_its_origins_by_date(app: AppTest) -> Non
     app.selectbox(key="data.example").set_value("airline_passengers").run()
     open_page(app, "model")
     app.number_input(key="config.epochs").set_value(2).run()
-    healthy(open_page(app, "backtest"))
-    app.number_input(key="backtest.origins").set_value(2).run()
-    app.number_input(key="backtest.horizon").set_value(3).run()
-    app.toggle(key="backtest.refit").set_value(False).run()
-    job = session_of(app).backtest.job
-    app.button(key="backtest.run").click().run()
+    job = start_tiny_backtest(app)
     healthy(wait_for_training(app, job))
     origins, _, heatmap = (json.loads(chart.proto.spec) for chart in app.get("plotly_chart"))
     steps = [step["label"] for step in origins["layout"]["sliders"][0]["steps"]]
