@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.app.driving import healthy, open_page, session_of, tiny_model, train_button, wait_for_training
+from tests.app.driving import (
+    TRAINING_TIMEOUT,
+    healthy,
+    open_page,
+    session_of,
+    tiny_model,
+    train_button,
+    wait_for_training,
+)
+from tests.waiting import wait_until
 
 
 def test_a_tiny_search_shows_its_trials_and_its_winner_becomes_the_current_run(app: AppTest) -> None:
@@ -45,3 +54,20 @@ def test_a_session_cannot_start_a_third_job_while_two_are_under_way(app: AppTest
     app.button(key="backtest.run").click().run()
     assert not current.backtest.job.running
     assert any("one job running and one waiting" in w.value for w in app.warning)
+
+
+def test_stop_ends_the_search_and_keeps_the_best_trial_so_far(app: AppTest) -> None:
+    tiny_model(app)
+    healthy(open_page(app, "search"))
+    app.number_input(key="search.trials").set_value(500).run()
+    app.number_input(key="search.epochs").set_value(2).run()
+    job = session_of(app).search.job
+    app.button(key="search.run").click().run()
+    wait_until(lambda: job.snapshot().epoch >= 1, TRAINING_TIMEOUT, interval=0.2, between=app.run,
+               message="no trial finished")
+    app.button(key="search.stop").click().run()
+    healthy(wait_for_training(app, job))
+    outcome = session_of(app).search.outcome()
+    assert outcome is not None and outcome.stopped and 1 <= len(outcome.trials) < 500
+    assert any("Search stopped:" in box.value for box in app.success)
+    assert app.button(key="search.use") is not None  # the best so far can still be used
