@@ -355,3 +355,24 @@ def test_a_tiny_backtest_runs_from_its_page(server: Server, page: Page) -> None:
     _shoot(page, "backtest")
     assert page.locator("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']").count() >= 1
     _assert_no_warning_or_error(page)
+
+
+def test_a_tiny_search_runs_from_its_page_and_its_winner_becomes_the_current_run(
+        server: Server, page: Page) -> None:
+    page.goto(f"{server.url}/?g.length=200&window=5&units=4&epochs=2&transform=none")
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _open(page, "Find a model")
+    for name, value in (("Trials (at most)", "2"), ("Epochs per trial (at most)", "2")):
+        box = page.get_by_role("spinbutton", name=name)
+        box.fill(value)
+        box.press("Enter")
+    page.wait_for_timeout(500)
+    page.get_by_role("button", name="Start the search").click()
+    page.get_by_text(re.compile(r"Search done: 2 trials")).wait_for(timeout=2 * TRAINING_TIMEOUT_MS)
+    page.get_by_text("Validation RMSE by trial").first.wait_for()
+    page.get_by_role("button", name="Use this model").click()
+    page.get_by_text("This model is the current run").wait_for()
+    _shoot(page, "search")
+    _open(page, "Results")
+    page.get_by_text(re.compile(r"Test RMSE")).first.wait_for()
+    _assert_no_warning_or_error(page)
