@@ -13,7 +13,7 @@ import numpy as np
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.infer.forecast import rollout_scaled
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.nn.backend import keras
 from lstm_core.nn.build import build_model
 
@@ -47,7 +47,7 @@ def main() -> None:
     start = np.sin(np.arange(WINDOW) / 4.0)[:, None].astype("float32")
 
     began = time.perf_counter()
-    ours = rollout_scaled(NumpyLSTM.from_model(model), start, STEPS)[0]
+    ours = rollout_scaled(NumpyNet.from_model(model), start, STEPS)[0]
     ours_seconds = time.perf_counter() - began
 
     theirs, loop_seconds = timed_loop(tutorial_model(model.get_weights()), start)

@@ -49,7 +49,7 @@ def example_config(name: str) -> ExperimentConfig:
 
 def fit_seconds_per_epoch(data, config, numpy_validation: bool, steps: int, epochs: int = 15) -> float:
     """Seconds per epoch after the first of a trial-sized fit, one way or the other."""
-    from lstm_core.infer.numpy_lstm import NumpyLSTM
+    from lstm_core.infer.numpy_net import NumpyNet
     from lstm_core.nn.build import build_model
     from lstm_core.nn.train import train
     from lstm_core.runs.experiment import predict_scaled
@@ -60,7 +60,7 @@ def fit_seconds_per_epoch(data, config, numpy_validation: bool, steps: int, epoc
                       steps_per_execution=steps)
 
     def validate(model) -> float:
-        net = NumpyLSTM.from_weights(model.get_weights(), config.dropout)
+        net = NumpyNet.for_config(model.get_weights(), config)
         return float(((predict_scaled(net, data.X_val) - data.y_val) ** 2).mean())
 
     seconds = []

@@ -6,7 +6,7 @@ import time
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import prepare
 from lstm_core.infer.forecast import forecast_band
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.nn.build import build_model
 from lstm_core.runs.experiment import load_series
 
@@ -16,7 +16,7 @@ PATHS, HORIZON = 100, 400
 def main() -> None:
     config = ExperimentConfig(dropout=0.2)
     data = prepare(load_series(config.source), config)
-    net = NumpyLSTM.from_model(build_model(config, data.n_features))
+    net = NumpyNet.from_model(build_model(config, data.n_features))
     began = time.perf_counter()
     band = forecast_band(net, data, HORIZON, paths=PATHS)
     seconds = time.perf_counter() - began

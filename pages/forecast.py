@@ -1,10 +1,12 @@
-"""Forecast: the model fed its own predictions, past the end of the data and over the test part."""
+"""Forecast: past the end of the data and over the test part, recursive or direct, and beside the
+other runs on the same data."""
 
 import numpy as np
 import streamlit as st
 
+from lstm_core.config.fields import model_name
 from lstm_core.config.settings import LIMITS
-from lstm_core.eval.evaluation import metric_text
+from lstm_core.eval.evaluation import NO_FIGURE, metric_text
 from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots
@@ -54,6 +56,11 @@ def future_section(result: ExperimentResult) -> None:
     st.slider("Horizon (steps past the end)", int(low), min(int(high), SLIDER_MAX), help=HELP["horizon"],
               **config_field("horizon"))
     horizon = session().config.horizon
+    outputs = result.net.outputs
+    if outputs > 1 and horizon != outputs:
+        st.caption(f"This direct model gives {outputs} steps at once; for {horizon} steps its blocks "
+                   "of outputs are chained, each fed the ones before. Train again for a direct "
+                   "forecast of this horizon.")
     values = forecast(result, horizon)
     series = result.data.series
     spread = band_choice(result, horizon)
@@ -69,23 +76,46 @@ def test_span_section(result: ExperimentResult) -> None:
     rollout = result.test_rollout
     classical = {b.label: b.rollout for b in result.evaluation.baselines.values() if b.rollout is not None}
     theirs = "; ".join(f"{label} {metric_text(r.rmse)}" for label, r in classical.items())
-    st.caption("The same recursive rollout, started just before the test part and fed only its own "
-               "predictions, against what really happened: how many steps ahead does it stay close? "
+    fed = ("its blocks of outputs fed back" if result.net.outputs > 1 else "fed only its own predictions")
+    st.caption(f"The same forecast, started just before the test part and {fed}, against what really "
+               "happened: how many steps ahead does it stay close? "
                f"RMSE over the whole test span: {metric_text(rollout.rmse)}"
                + (f"; the classical models' forecasts over the same span (dotted): {theirs}." if theirs
                   else "."))
     x = time_axis(result.data.series)[rollout.times]
     left, right = st.columns(2)
+    model = model_name(result.config)
     left.plotly_chart(plots.rollout_figure(x, rollout.actual, rollout.predicted, result.data.series.name,
-                                           {label: r.predicted for label, r in classical.items()}))
+                                           {label: r.predicted for label, r in classical.items()}, model))
     right.plotly_chart(plots.horizon_error_figure(
-        rollout.error_by_horizon, {label: r.error_by_horizon for label, r in classical.items()}))
+        rollout.error_by_horizon, {label: r.error_by_horizon for label, r in classical.items()}, model))
+
+
+def side_by_side_section(result: ExperimentResult) -> None:
+    """The runs of the history on the same data and test part, when they differ in network or
+    strategy: their rollouts and how their error grows with the horizon."""
+    alike = [run for run in session().training.history
+             if run.same_data(result.data.series, result.evaluation.test_times)]
+    if len({(run.config.cell, run.config.strategy) for run in alike}) < 2:
+        st.caption("Train this data with another network or forecast strategy (Model & training) and "
+                   "the runs appear here side by side.")
+        return
+    st.subheader("Networks and strategies side by side")
+    st.caption("The runs of this session on the same data and test part: recursive forecasts feed on "
+               "their own outputs and may fade or drift; direct ones give every step at once.")
+    st.dataframe([run.comparison() for run in alike], hide_index=True, placeholder=NO_FIGURE)
+    series, rollout = result.data.series, result.test_rollout
+    left, right = st.columns(2)
+    left.plotly_chart(plots.runs_rollout_figure(time_axis(series)[rollout.times], rollout.actual, alike,
+                                                series.name))
+    right.plotly_chart(plots.runs_horizon_figure(alike))
 
 
 require_entry()
 st.title("Forecast")
-st.caption("Step 4 of 4: each step of the forecast feeds on the model's own previous predictions.")
+st.caption("Step 4 of 4: the forecast past the end of the data, and how far ahead it can be trusted.")
 trained = trained_result("the forecast")
 if trained is not None:
     future_section(trained)
     test_span_section(trained)
+    side_by_side_section(trained)

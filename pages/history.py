@@ -6,6 +6,7 @@ from functools import partial
 
 import streamlit as st
 
+from lstm_core.config.fields import CELL_LABELS, CELLS
 from lstm_core.errors import LSTMLabError
 from lstm_core.eval.evaluation import NO_FIGURE
 from lstm_core.runs.export import load_bundle, load_config
@@ -44,10 +45,38 @@ def compare(runs: list[Run]) -> None:
     if not picked:
         st.caption("Pick one or more runs to overlay their loss curves and test predictions.")
         return
+    st.dataframe([run.comparison() for run in picked], hide_index=True, placeholder=NO_FIGURE,
+                 column_config={name: st.column_config.NumberColumn(format="%.4g") for name in
+                                ("test RMSE", "rollout RMSE", "error at step 1", "error at the last step",
+                                 "its RMSE")})
+    st.caption("Test RMSE: one step ahead. Rollout: the forecast from the start of the test part over "
+               "all of it (recursive: fed its own outputs; direct: all steps at once), its error at the "
+               "first and the last step. Best yardstick: the lowest test RMSE among the baselines and "
+               "classical models.")
     log_scale = st.toggle("Logarithmic loss axis", value=True, key="history.log_scale",
                           help=HELP["log_scale"])
     st.plotly_chart(plots.runs_loss_figure(picked, log_scale))
     st.plotly_chart(plots.runs_predictions_figure(picked))
+    st.plotly_chart(plots.runs_horizon_figure(picked))
+    other_cells()
+
+
+def other_cells() -> None:
+    """One click: the current settings trained again with another network."""
+    current = session()
+    data, config = current.dataset(), current.config
+    if data is None:
+        return
+    st.markdown(f"**Would a simpler network do as well?** Train the current settings "
+                f"({CELL_LABELS[config.cell]}, {config.strategy}) with another network:")
+    with st.container(horizontal=True):
+        for cell in CELLS:
+            if cell != config.cell:
+                st.button(f"Train as {CELL_LABELS[cell]}", key=f"history.train_as.{cell}",
+                          icon=":material/play_arrow:", disabled=current.training.job.running,
+                          on_click=current.train_as, args=(cell, data))
+    if current.training.job.running:
+        st.caption("A training runs: its run appears here when it ends (see Model & training).")
 
 
 def restore(runs: list[Run]) -> None:

@@ -1,27 +1,34 @@
-"""How the LSTM works: the equations of one step, then the gates of the trained model on a test window."""
+"""How the LSTM works: the equations of one step, then the gates of the trained model on a test window
+(an LSTM's or a GRU's; a plain RNN and an MLP have none, and the page says so)."""
 
 import streamlit as st
 
-from lstm_core.infer.numpy_lstm import GateTrace
-from lstm_core.infer.param_count import lstm_layer_params
+from lstm_core.config.fields import CELL_LABELS
+from lstm_core.infer.architecture import GATES as GATE_BLOCKS
+from lstm_core.infer.architecture import layer_params
+from lstm_core.infer.numpy_net import TRACES, GateTrace, GRUTrace
 from lstm_core.runs.experiment import ExperimentResult
 from ui import gate_plots
 from ui.frame import require_entry
-from ui.gate_plots import GATES, QUANTITIES
-from ui.help import HELP, LSTM_STEP
+from ui.gate_plots import QUANTITIES_OF
+from ui.help import GRU_STEP, HELP, LSTM_STEP
 from ui.plan import time_axis
 from ui.session import session
 from ui.widgets import trained_result
+
+
+def steps(rows: tuple[tuple[str, str], ...]) -> None:
+    for latex, meaning in rows:
+        formula, text = st.columns([2, 3], vertical_alignment="center")
+        formula.latex(latex)
+        text.markdown(meaning)
 
 
 def equations() -> None:
     st.subheader("One step of an LSTM layer")
     st.caption("At every step t of the window, each layer reads the input x_t and its own previous "
                "output h_(t-1), and updates its memory c. Four small networks, the gates, decide how.")
-    for latex, meaning in LSTM_STEP:
-        formula, text = st.columns([2, 3], vertical_alignment="center")
-        formula.latex(latex)
-        text.markdown(meaning)
+    steps(LSTM_STEP)
     words, chart = st.columns([2, 3], vertical_alignment="center")
     words.markdown(
         "- **x_t**: the input at step t; **h_(t-1)**, **c_(t-1)**: the state after the previous step.\n"
@@ -56,11 +63,18 @@ def window_caption(result: ExperimentResult, index: int) -> None:
                f"value at {x[target_time]}.")
 
 
-def heatmaps(trace: GateTrace, step: int) -> None:
-    st.caption("Units × time: each row is one memory cell of the layer, each column one step of the "
+def quantities(trace: GateTrace | GRUTrace) -> tuple[gate_plots.Quantity, ...]:
+    return QUANTITIES_OF["gru" if isinstance(trace, GRUTrace) else "lstm"]
+
+
+def heatmaps(trace: GateTrace | GRUTrace, step: int) -> None:
+    st.caption("Units × time: each row is one unit of the layer, each column one step of the "
                "window. Gates run from 0 (closed) to 1 (open); g and h from -1 to 1.")
-    for row in (QUANTITIES[:3], QUANTITIES[3:]):
-        for column, quantity in zip(st.columns(3), row, strict=True):
+    shown = quantities(trace)
+    per_row = 3 if len(shown) == 6 else 2
+    for start in range(0, len(shown), per_row):
+        row = shown[start:start + per_row]
+        for column, quantity in zip(st.columns(per_row), row, strict=True):
             values = getattr(trace, quantity.attribute)[0]
             column.plotly_chart(gate_plots.gate_heatmap(values, quantity, step))
 
@@ -70,11 +84,21 @@ def signed(value: float) -> str:
     return f"({value:.3f})" if value < 0 else f"{value:.3f}"
 
 
-def worked_step(trace: GateTrace, unit: int, step: int) -> None:
-    """The cell update and the output of one unit at one step, with the numbers filled in."""
+def worked_step(trace: GateTrace | GRUTrace, unit: int, step: int) -> None:
+    """The state update of one unit at one step, with the numbers filled in."""
     t, u = step - 1, unit - 1
-    value = {q.symbol: float(getattr(trace, q.attribute)[0, t, u]) for q in QUANTITIES}
+    value = {q.symbol: float(getattr(trace, q.attribute)[0, t, u]) for q in quantities(trace)}
     v = {symbol: signed(number) for symbol, number in value.items()}
+    if isinstance(trace, GRUTrace):
+        previous = signed(float(trace.hidden[0, t - 1, u]) if t > 0 else 0.0)
+        st.markdown(f"**Unit {unit} at step {step}**")
+        st.latex(rf"""\begin{{aligned}}
+            h_t &= z_t\,h_{{t-1}} + (1 - z_t)\,g_t \\
+                &= {v['z']} \times {previous} + (1 - {v['z']}) \times {v['g']} = {value['h']:.3f}
+            \end{{aligned}}""")
+        st.caption("The update gate keeps part of the old state and fills the rest with the candidate, "
+                   "which read the old state through the reset gate.")
+        return
     previous = signed(float(trace.cell[0, t - 1, u]) if t > 0 else 0.0)
     st.markdown(f"**Unit {unit} at step {step}**")
     st.latex(rf"""\begin{{aligned}}
@@ -86,8 +110,8 @@ def worked_step(trace: GateTrace, unit: int, step: int) -> None:
                "gate then decides how much of the squashed cell state leaves as h.")
 
 
-def saturation(trace: GateTrace) -> None:
-    gates = {q: getattr(trace, q.attribute)[0] for q in GATES}
+def saturation(trace: GateTrace | GRUTrace) -> None:
+    gates = {q: getattr(trace, q.attribute)[0] for q in quantities(trace) if q.is_gate}
     chart, cards = st.columns([3, 1], vertical_alignment="center")
     chart.plotly_chart(gate_plots.saturation_figure(gates))
     with cards:
@@ -98,24 +122,64 @@ def saturation(trace: GateTrace) -> None:
 
 def parameter_counts(result: ExperimentResult) -> None:
     st.subheader("Parameters")
-    st.caption("Each of the 4 gates has a kernel for the inputs, a recurrent kernel for the previous "
-               "h and a bias, for every unit.")
-    inputs = result.data.n_features
+    cell = result.config.cell
+    st.caption(PARAMETERS[cell])
+    inputs = result.data.n_features * (result.config.window if cell == "mlp" else 1)
     for number, units in enumerate(result.config.units, start=1):
-        count = lstm_layer_params(units, inputs)
-        st.latex(rf"\text{{layer {number}:}}\quad 4\cdot(\text{{units}}\cdot(\text{{units}} + "
-                 rf"\text{{inputs}}) + \text{{units}}) = 4\cdot({units}\cdot({units} + {inputs}) + "
-                 rf"{units}) = {count:,}".replace(",", "{,}"))
+        count = layer_params(cell, units, inputs)
+        st.latex(rf"\text{{layer {number}:}}\quad {_formula(cell, units, inputs)} = {count:,}"
+                 .replace(",", "{,}"))
         inputs = units
-    st.latex(rf"\text{{Dense head:}}\quad {inputs} + 1 = {inputs + 1}")
+    outputs = result.net.outputs
+    st.latex(rf"\text{{Dense head:}}\quad {inputs}\cdot{outputs} + {outputs} = {inputs * outputs + outputs:,}"
+             .replace(",", "{,}"))
     total = sum(w.size for w in result.weights)
     st.caption(f"Total: {total:,} trainable parameters, counted in the trained weights.")
+
+
+PARAMETERS = {
+    "lstm": "Each of the 4 gates has a kernel for the inputs, a recurrent kernel for the previous "
+            "h and a bias, for every unit.",
+    "gru": "Each of the 3 parts (update gate, reset gate, candidate) has a kernel for the inputs, a "
+           "recurrent kernel for the previous h and two biases (one for x, one for h), for every unit.",
+    "rnn": "One kernel for the inputs, one recurrent kernel for the previous h and a bias, for every unit.",
+    "mlp": "A kernel from every value of the flattened window (steps × columns) to every neuron, and "
+           "a bias.",
+}
+
+
+def _formula(cell: str, units: int, inputs: int) -> str:
+    """The parameter count of one layer, written out with its numbers."""
+    if cell == "mlp":
+        return rf"{inputs}\cdot{units} + {units}"
+    inner = rf"{units}\cdot({units} + {inputs}) + {2 * units if cell == 'gru' else units}"
+    return inner if cell == "rnn" else rf"{GATE_BLOCKS[cell]}\cdot({inner})"
+
+
+def no_gates(result: ExperimentResult) -> None:
+    """What a plain RNN or an MLP is made of, said plainly: it has no gates to show."""
+    name = CELL_LABELS[result.config.cell]
+    if result.config.cell == "rnn":
+        st.info(f"Your model is a {name}: at each step h_t = tanh(W x_t + U h_(t-1) + b), with no "
+                "gates and no cell state, so there is nothing to open or close here. Train an LSTM or "
+                "a GRU (Model & training) to see gates at work.", icon=":material/info:")
+    else:
+        st.info(f"Your model is an {name}: dense layers read the whole window at once, flattened, "
+                "with no state carried from step to step and no gates. Train an LSTM or a GRU "
+                "(Model & training) to see gates at work.", icon=":material/info:")
+    parameter_counts(result)
 
 
 def page(result: ExperimentResult) -> None:
     if session().stale():
         st.info("This model comes from an earlier setup: the data or a setting has changed since.",
                 icon=":material/history:")
+    if result.config.cell not in TRACES:
+        no_gates(result)
+        return
+    if result.config.cell == "gru":
+        st.markdown("**Your model is a GRU.** One step of a GRU layer:")
+        steps(GRU_STEP)
     data, net = result.data, result.net
     pickers = st.columns(4)
     with pickers[0]:
@@ -133,7 +197,7 @@ def page(result: ExperimentResult) -> None:
     heatmaps(trace, step)
     left, right = st.columns([1, 1], vertical_alignment="center")
     left.plotly_chart(gate_plots.unit_lines_figure(
-        {q: getattr(trace, q.attribute)[0, :, unit - 1] for q in QUANTITIES}, unit, step))
+        {q: getattr(trace, q.attribute)[0, :, unit - 1] for q in quantities(trace)}, unit, step))
     with right:
         worked_step(trace, unit, step)
     st.subheader("Saturation")
@@ -142,7 +206,7 @@ def page(result: ExperimentResult) -> None:
     if result.keras_check is not None:
         st.caption(f"These activations are recomputed in NumPy from the trained weights. When the "
                    f"model was trained, they were checked against Keras' own on test window 1 (the h "
-                   f"sequence and the final c of every layer): they differ by at most "
+                   f"sequence of every layer, and an LSTM's final c): they differ by at most "
                    f"{result.keras_check:.1e}.")
 
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
+from lstm_core.config.fields import CELL_LABELS, CELLS, STRATEGIES
 from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
 from lstm_core.eval.evaluation import metric_text
-from lstm_core.infer.param_count import count_params
+from lstm_core.infer.architecture import count_params
 from lstm_core.jobs.job import FAILED, JobSnapshot
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots, view
@@ -43,8 +44,15 @@ def set_units(layer: int, value: int) -> None:
 def network_settings() -> None:
     st.markdown("**Window and network**")
     st.number_input("Window (steps)", help=HELP["window"], **whole("window"), **config_field("window"))
+    cell, strategy = st.columns(2)
+    cell.selectbox("Network", CELLS, format_func=CELL_LABELS.get, help=HELP["cell"], **config_field("cell"))
+    strategy.selectbox("Forecast strategy", STRATEGIES, help=HELP["strategy"], **config_field("strategy"))
+    if session().config.strategy == "direct":
+        st.caption(f"A direct model has one output per step of the horizon "
+                   f"({session().config.horizon} steps, set on the Forecast page): changing the "
+                   "horizon means training again.")
     low, high = LIMITS["layers"]
-    st.slider("LSTM layers", int(low), int(high), help=HELP["layers"],
+    st.slider("Layers", int(low), int(high), help=HELP["layers"],
               **bound("config.layers", len(session().config.units), set_layers))
     columns = st.columns(len(session().config.units))
     for layer, (column, units) in enumerate(zip(columns, session().config.units, strict=True)):
@@ -85,8 +93,8 @@ def preprocessing_settings() -> None:
 def live_figures(data: Dataset, layout: Plan) -> None:
     n_features = 1 + len(data.series.feature_names)
     cards = st.columns(4)
-    cards[0].metric("Parameters", f"{count_params(session().config.units, n_features):,}",
-                    help="Trainable weights of the LSTM layers and the Dense head.")
+    cards[0].metric("Parameters", f"{count_params(session().config, n_features):,}",
+                    help="Trainable weights of the network's layers and its Dense head.")
     cards[1].metric("Training windows", f"{layout.train_windows:,}")
     cards[2].metric("Validation windows", f"{layout.val_windows:,}")
     cards[3].metric("Test windows", f"{layout.test_windows:,}")

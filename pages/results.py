@@ -62,7 +62,7 @@ def metric_cards(result: ExperimentResult) -> None:
 def metrics_table(result: ExperimentResult) -> pd.DataFrame:
     """One row per model (the LSTM, then the baselines), one column per metric, on the test part;
     an empty cell where a metric has no finite value (the page shows it as "—")."""
-    rows: dict[str, Metrics] = {"LSTM": result.evaluation.test_metrics}
+    rows: dict[str, Metrics] = {result.evaluation.model: result.evaluation.test_metrics}
     rows |= baseline_metrics(result)
     return pd.DataFrame(
         {label: [finite(getattr(m, name)) for m in rows.values()] for name, label in METRICS},
@@ -131,7 +131,7 @@ def charts(result: ExperimentResult) -> None:
     left, right = st.columns(2)
     baselines = {name: metrics.rmse for name, metrics in baseline_metrics(result).items()}
     left.plotly_chart(plots.rmse_figure(evaluation.train_metrics.rmse, evaluation.test_metrics.rmse,
-                                        baselines))
+                                        baselines, evaluation.model))
     with right:
         training_summary(result)
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 from lstm_core.data.sum_task import KINDS, MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.jobs.job import FAILED, IDLE
 from lstm_core.runs.sequence_lab import LabModel
 from ui import gate_plots
@@ -94,7 +94,7 @@ def error_by_length(trained: dict[str, LabModel]) -> None:
                "only near it. Past L, neither has learned to count that far.")
 
 
-def keep_first(net: NumpyLSTM) -> None:
+def keep_first(net: NumpyNet) -> None:
     """The button's callback: run the first sequence and keep its final (h, c)."""
     session().lab.keep_first(net, st.session_state["lab.first"])
 

@@ -32,7 +32,7 @@ SIGNED_COLORSCALE = "RdBu_r"
 
 @dataclass(frozen=True)
 class Quantity:
-    """One of the six arrays of a GateTrace, as the pages name and draw it."""
+    """One of the arrays of a gate trace (an LSTM's or a GRU's), as the pages name and draw it."""
 
     attribute: str
     symbol: str
@@ -54,6 +54,14 @@ QUANTITIES = (
     Quantity("hidden", "h", "hidden state", "#1d3557", (-1.0, 1.0)),
 )
 GATES = tuple(q for q in QUANTITIES if q.is_gate)
+GRU_QUANTITIES = (
+    Quantity("update_gate", "z", "update gate", TRAIN_FIT, (0.0, 1.0)),
+    Quantity("reset_gate", "r", "reset gate", VALIDATION, (0.0, 1.0)),
+    Quantity("candidate", "g", "candidate", FORECAST, (-1.0, 1.0)),
+    Quantity("hidden", "h", "hidden state", "#1d3557", (-1.0, 1.0)),
+)
+# The quantities each gated cell's trace holds, as the pages draw them.
+QUANTITIES_OF = {"lstm": QUANTITIES, "gru": GRU_QUANTITIES}
 
 
 def saturated_share(values: np.ndarray, margin: float = SATURATION_MARGIN) -> float:
@@ -93,7 +101,7 @@ def gate_heatmap(values: np.ndarray, quantity: Quantity, step: int) -> go.Figure
 
 
 def unit_lines_figure(series: dict[Quantity, np.ndarray], unit: int, step: int) -> go.Figure:
-    """The six quantities of one unit over the window, ``step`` marked."""
+    """The quantities of one unit over the window, ``step`` marked."""
     fig = go.Figure([
         _line(np.arange(1, len(values) + 1), values, f"{q.symbol} ({q.name})", q.color,
               mode="lines+markers", width=3 if q.symbol in ("c", "h") else 2)
@@ -101,7 +109,7 @@ def unit_lines_figure(series: dict[Quantity, np.ndarray], unit: int, step: int) 
     ])
     fig.add_vline(x=step, line_color=ACTUAL, line_dash="dot")
     _layout(fig, f"Unit {unit}, step by step", "time step", "value")
-    # Six names do not fit on one line above the chart: the legend goes to the right.
+    # Six (or four) names do not fit on one line above the chart: the legend goes to the right.
     fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
                       margin={"t": 60})
     return fig

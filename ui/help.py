@@ -97,6 +97,18 @@ LSTM_STEP: tuple[tuple[str, str], ...] = (
      "Hidden state: the layer's output at step t, squashed to -1..1 and filtered by the output gate."),
 )
 
+# One step of a GRU layer (Keras' default: the reset gate applied after the recurrent product).
+GRU_STEP: tuple[tuple[str, str], ...] = (
+    (r"z_t = \sigma(W_z\,x_t + U_z\,h_{t-1} + b_z)",
+     "Update gate: for each unit, how much of the old state to keep (1 = keep, 0 = replace)."),
+    (r"r_t = \sigma(W_r\,x_t + U_r\,h_{t-1} + b_r)",
+     "Reset gate: how much of the old state the candidate may read (0 = start afresh)."),
+    (r"g_t = \tanh(W_g\,x_t + r_t \odot (U_g\,h_{t-1} + b'_g) + b_g)",
+     "Candidate: the new content proposed for the state, between -1 and 1."),
+    (r"h_t = z_t \odot h_{t-1} + (1 - z_t) \odot g_t",
+     "Hidden state, the GRU's only memory: a blend of the old state and the candidate."),
+)
+
 # The Backtest page
 HELP |= {
     "backtest_origins": "How many times the model is trained and forecasts, each time from a later "

@@ -172,9 +172,10 @@ def residual_histogram(residuals: np.ndarray) -> go.Figure:
     return _layout(fig, "Distribution of test residuals", "residual", "count", SMALL_HEIGHT)
 
 
-def rmse_figure(train_rmse: float, test_rmse: float, baselines: dict[str, float]) -> go.Figure:
-    """The LSTM's train and test RMSE beside the baselines' test RMSE."""
-    names = ["LSTM (train)", "LSTM (test)", *[f"{n} (test)" for n in baselines]]
+def rmse_figure(train_rmse: float, test_rmse: float, baselines: dict[str, float],
+                model: str = "LSTM") -> go.Figure:
+    """The network's train and test RMSE beside the baselines' test RMSE."""
+    names = [f"{model} (train)", f"{model} (test)", *[f"{n} (test)" for n in baselines]]
     values = [train_rmse, test_rmse, *baselines.values()]
     colors = [TRAIN_FIT, PREDICTED, *[ACTUAL] * len(baselines)]
     fig = go.Figure(go.Bar(x=names, y=[finite(v) for v in values], marker_color=colors,
@@ -219,11 +220,11 @@ YARDSTICK_COLORS = ("#2a9d8f", "#264653", "#f4a261", "#6a994e")
 
 
 def rollout_figure(x: Axis, actual: np.ndarray, predicted: np.ndarray, name: str,
-                   yardsticks: Mapping[str, np.ndarray] | None = None) -> go.Figure:
+                   yardsticks: Mapping[str, np.ndarray] | None = None, model: str = "LSTM") -> go.Figure:
     """A rollout over the test span (fed only its own outputs) against what really happened,
     with the classical models' forecasts over the same span (``yardsticks``: label -> values)."""
     lines = [_line(x, actual, "actual", ACTUAL, width=1.5),
-             _line(x, predicted, "LSTM rollout from the start of the test part", FORECAST, width=2.5)]
+             _line(x, predicted, f"{model} rollout from the start of the test part", FORECAST, width=2.5)]
     for index, (label, values) in enumerate((yardsticks or {}).items()):
         lines.append(_line(x, values, label, YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)],
                            width=1.5, line={"dash": "dot"}))
@@ -236,16 +237,16 @@ def _running_rmse(errors: np.ndarray) -> np.ndarray:
     return np.sqrt(np.cumsum(np.asarray(errors, dtype=np.float64) ** 2) / steps)
 
 
-def horizon_error_figure(errors: np.ndarray,
-                         yardsticks: Mapping[str, np.ndarray] | None = None) -> go.Figure:
+def horizon_error_figure(errors: np.ndarray, yardsticks: Mapping[str, np.ndarray] | None = None,
+                         model: str = "LSTM") -> go.Figure:
     """Absolute error of the test rollout at each number of steps ahead, and the RMSE up to there;
     the classical models' RMSE up to each step beside it (``yardsticks``: label -> errors).
 
     The single errors are noisy; the running RMSE shows the trend a person is asking about.
     """
     steps = np.arange(1, len(errors) + 1)
-    lines = [_line(steps, errors, "LSTM: absolute error at that step", ACTUAL, width=1, mode="lines"),
-             _line(steps, _running_rmse(errors), "LSTM: RMSE up to that step", FORECAST, width=3)]
+    lines = [_line(steps, errors, f"{model}: absolute error at that step", ACTUAL, width=1, mode="lines"),
+             _line(steps, _running_rmse(errors), f"{model}: RMSE up to that step", FORECAST, width=3)]
     for index, (label, theirs) in enumerate((yardsticks or {}).items()):
         lines.append(_line(steps, _running_rmse(theirs), f"{label}: RMSE up to that step",
                            YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)], width=1.5,
@@ -297,6 +298,27 @@ def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
                             f"run {run.number}: RMSE {metric_text(evaluation.test_metrics.rmse)}",
                             RUN_COLORS[index % len(RUN_COLORS)]))
     return _legend_below(_layout(fig, "Test predictions, run by run (one step ahead)", "time", "value"))
+
+
+def runs_rollout_figure(x: Axis, actual: np.ndarray, runs: Sequence[Run], name: str) -> go.Figure:
+    """Several runs' rollouts over the same test span (each fed only its own outputs) and the truth."""
+    lines = [_line(x, actual, "actual", ACTUAL, width=1.5)]
+    for index, run in enumerate(runs):
+        lines.append(_line(x, run.test_rollout.predicted,
+                           f"run {run.number}, {run.model}: RMSE {metric_text(run.test_rollout.rmse)}",
+                           RUN_COLORS[index % len(RUN_COLORS)]))
+    return _legend_below(_layout(go.Figure(lines), "Rollouts over the test part, run by run", "time", name))
+
+
+def runs_horizon_figure(runs: Sequence[Run]) -> go.Figure:
+    """Several runs' RMSE up to each number of steps ahead, over the same test span."""
+    lines = []
+    for index, run in enumerate(runs):
+        errors = run.test_rollout.error_by_horizon
+        lines.append(_line(np.arange(1, len(errors) + 1), _running_rmse(errors),
+                           f"run {run.number}, {run.model}", RUN_COLORS[index % len(RUN_COLORS)], width=2.5))
+    return _legend_below(_layout(go.Figure(lines), "RMSE up to each step ahead, run by run", "steps ahead",
+                                 "RMSE"))
 
 
 # Backtests: one colour per model, the LSTM in the forecast's colour, the yardsticks after it.

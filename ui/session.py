@@ -32,7 +32,7 @@ from lstm_core.data.suggest import suggest_settings
 from lstm_core.data.sum_task import MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.infer.forecast import ForecastBand
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.jobs.job import FINISHED, JobBusyError, TrainingJob
 from lstm_core.jobs.pool import shared_pool
 from lstm_core.runs.backtest import BacktestSpec, run_backtest
@@ -170,7 +170,7 @@ class LabSettings:
 class Kept:
     """The state after the first sequence, and the model that made it."""
 
-    net: NumpyLSTM
+    net: NumpyNet
     text: str
     total: float  # the model's running total after it
     true_total: int
@@ -211,7 +211,7 @@ class SequenceLab:
             finished = self.job.result
             self.models[finished.kind], self.shown = finished, finished.kind
 
-    def keep_first(self, net: NumpyLSTM, text: str) -> None:
+    def keep_first(self, net: NumpyNet, text: str) -> None:
         """Run the first sequence ``text`` through ``net`` and keep its final (h, c)."""
         try:
             bits = parse_bits(text)
@@ -222,7 +222,7 @@ class SequenceLab:
         self.kept = Kept(net, text, float(outputs[0, -1]), int(bits.sum()), states)
         self.first_error = None
 
-    def kept_by(self, net: NumpyLSTM) -> Kept | None:
+    def kept_by(self, net: NumpyNet) -> Kept | None:
         """The kept state, if ``net`` made it."""
         return self.kept if self.kept is not None and self.kept.net is net else None
 
@@ -469,6 +469,11 @@ class Session:
             return
         self.training.started_on = (self._trained_on(data), data.label)
 
+    def train_as(self, cell: str, data: Dataset) -> None:
+        """The current settings with another network, trained on ``data``."""
+        self.config.cell = cell
+        self.start_training(data)
+
     def stop_training(self) -> None:
         self.training.job.stop()
 
@@ -501,7 +506,9 @@ class Session:
         return self.training.trained_on != self._trained_on(data)
 
     def _trained_on(self, data: Dataset) -> str:
-        settings = {k: v for k, v in self.config.to_dict().items() if k not in NOT_TRAINED_ON}
+        # a direct model's head has one output per step of the horizon: for it the horizon is trained on
+        ignored = () if self.config.strategy == "direct" else NOT_TRAINED_ON
+        settings = {k: v for k, v in self.config.to_dict().items() if k not in ignored}
         return json.dumps([data.key, settings], sort_keys=True, default=str)
 
     def restore(self, run: Run) -> None:

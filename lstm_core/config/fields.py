@@ -24,6 +24,10 @@ from lstm_core.errors import ConfigError
 
 TRANSFORMS = ("auto", "none", "diff", "log", "sdiff", "log_sdiff")
 SCALERS = ("minmax", "standard")
+CELLS = ("lstm", "gru", "rnn", "mlp")
+CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "rnn": "plain RNN", "mlp": "MLP"}
+RECURRENT = ("lstm", "gru", "rnn")  # the cells with a state carried from step to step
+STRATEGIES = ("recursive", "direct")
 
 
 class Kind(StrEnum):
@@ -86,7 +90,7 @@ class Setting:
     def _units_problems(self, value: Any) -> list[str]:
         if not isinstance(value, list):
             return [f"{self.name} must be a list of whole numbers, got {value!r}"]
-        found = [] if value else [f"the model needs at least one LSTM layer ({self.name} is empty)"]
+        found = [] if value else [f"the model needs at least one layer ({self.name} is empty)"]
         if self.count is not None:
             found += self.count.problems(len(value))
         for item in value:
@@ -148,8 +152,8 @@ def as_text(value: Any) -> str:
 
 
 LAYERS = Setting(
-    "layers", Kind.WHOLE, "number of stacked LSTM layers",
-    "Stacked LSTM layers. A second layer can learn more complex patterns but trains slower and "
+    "layers", Kind.WHOLE, "number of stacked layers",
+    "Stacked layers. A second layer can learn more complex patterns but trains slower and "
     "overfits small series more easily.",
     low=1, high=4, link=None, stored=False,
 )
@@ -194,9 +198,21 @@ SETTINGS: tuple[Setting, ...] = (
             "How many past steps the model reads to predict the next one. Longer windows see more "
             "context (cover at least one cycle) but train slower and leave fewer windows.",
             low=1, high=1000),
-    Setting("units", Kind.UNITS, "LSTM units: one number for every layer, or one per layer (100,50)",
-            "Memory cells in this layer. More units fit richer patterns, at the cost of more "
-            "parameters, slower training and a higher risk of overfitting.",
+    Setting("cell", Kind.CHOICE, "the network: lstm, gru, rnn (plain) or mlp (dense layers on the window)",
+            "LSTM: gated memory (input, forget, output gates and a cell state). GRU: two gates and no "
+            "separate cell state, fewer parameters. Plain RNN: no gates, h = tanh(x·W + h·U + b). "
+            "MLP: dense layers on the flattened window, no recurrence. Would a simpler network do "
+            "as well? Train each and compare them on Run history.", choices=CELLS),
+    Setting("strategy", Kind.CHOICE,
+            "multi-step forecasts: recursive (one step, fed back) or direct (one output per step "
+            "of the horizon)",
+            "recursive: the network predicts the next step and each forecast step is fed its own "
+            "previous predictions, so errors compound and long forecasts may fade. direct: the "
+            "network has one output per step of the horizon, trained on the true values that far "
+            "ahead, and gives the whole forecast at once.", choices=STRATEGIES),
+    Setting("units", Kind.UNITS, "units per layer: one number for every layer, or one per layer (100,50)",
+            "Units in this layer (memory cells; neurons in an MLP). More units fit richer patterns, "
+            "at the cost of more parameters, slower training and a higher risk of overfitting.",
             low=1, high=512, metavar="N[,N]", count=LAYERS),
     LAYERS,
     Setting("dropout", Kind.NUMBER, "share of LSTM outputs dropped while training (0 = off)",
@@ -242,9 +258,10 @@ SETTINGS: tuple[Setting, ...] = (
             "(ETS, ARIMA, Theta) and the seasonal transforms use it. 0 detects it from the training "
             "part.",
             low=0, high=10_000),
-    Setting("horizon", Kind.WHOLE, "steps to forecast past the end of the data",
-            "How many steps past the end of the data to forecast. Each step feeds on the model's "
-            "own previous predictions, so errors compound with the horizon.", low=1, high=10_000),
+    Setting("horizon", Kind.WHOLE, "steps to forecast past the end of the data (a direct model's outputs)",
+            "How many steps past the end of the data to forecast. With the recursive strategy each "
+            "step feeds on the model's own previous predictions, so errors compound with the "
+            "horizon; a direct model has one output per step of it.", low=1, high=10_000),
     Setting("seed", Kind.WHOLE, "seed of weights and shuffling: the same seed repeats a run",
             "Fixes the initial weights and the shuffling: the same seed and settings give the same "
             "model.", low=0, high=2**31 - 1),
@@ -256,6 +273,11 @@ EXPERIMENT = tuple(s for s in SETTINGS if s.stored and not s.source)  # fields o
 LIMITS: dict[str, tuple[float, float]] = {
     s.name: (s.low, s.high) for s in SETTINGS if not s.source and s.low is not None
 }
+
+
+def model_name(config: Any) -> str:
+    """The network and, when it is not the default, the forecast strategy: "GRU", "LSTM, direct"."""
+    return CELL_LABELS[config.cell] + (", direct" if config.strategy == "direct" else "")
 
 
 def experiment_values(config: Any) -> dict[str, Any]:

@@ -79,6 +79,8 @@ class ExperimentConfig:
 
     source: SourceConfig = field(default_factory=SourceConfig)
     window: int = 50
+    cell: str = "lstm"
+    strategy: str = "recursive"
     units: list[int] = field(default_factory=lambda: [32])
     dropout: float = 0.0
     epochs: int = 30

@@ -19,6 +19,7 @@ from lstm_core.data.season import detect_season
 from lstm_core.data.series import Series
 from lstm_core.data.transforms import SEASONAL, Transform, auto_transform, make_transform
 from lstm_core.errors import ConfigError
+from lstm_core.infer.architecture import outputs
 
 if TYPE_CHECKING:
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -137,6 +138,21 @@ class WindowedData:
         z = self.unscale_target(np.asarray(scaled_pred, dtype=np.float64).reshape(-1))
         return self.transform.inverse_one_step(z, self.levels, np.asarray(times))
 
+    def targets_ahead(self, part: str, steps: int) -> np.ndarray:
+        """The labels of a part's windows ("train", "val" or "test") with the ``steps - 1`` values
+        after each: (windows, steps), scaled and transformed. A value past the part's end is NaN,
+        so no window learns from a later part (the loss of a direct model skips them); the first
+        column is the part's ``y``."""
+        train, val = len(self.y_train), len(self.y_val)
+        start, count, end = {"train": (self.window, train, self.split.train_end),
+                             "val": (self.window + train, val, self.split.val_end),
+                             "test": (self.window + train + val, len(self.y_test), len(self.scaled))}[part]
+        rows = start + np.arange(count)[:, None] + np.arange(steps)[None]
+        ahead = np.full(rows.shape, np.nan)
+        inside = rows < end
+        ahead[inside] = self.scaled[rows[inside], 0]
+        return ahead
+
     def last_window(self, end_time: int | None = None) -> np.ndarray:
         """The ``window`` scaled rows before time ``end_time`` (default: past the end)."""
         end_row = len(self.scaled) if end_time is None else end_time - self.transform.offset
@@ -193,7 +209,7 @@ def season_problem(length: int, train_length: int, season: int | None,
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
-    check_window_size(len(series), window, 1 + len(series.feature_names))
+    check_window_size(len(series), window, 1 + len(series.feature_names), outputs(config))
     transform, split = choose_split(series.values, config)
     check_fits(split, window, len(series))
     matrix = series.matrix()[transform.offset:].copy()
@@ -216,17 +232,20 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     )
 
 
-def check_window_size(rows: int, window: int, columns: int) -> None:
-    """Refuse windows whose values together (windows × window × columns) pass
-    :data:`MAX_WINDOW_VALUES`, before any is built; checked where a training is prepared and
-    where a run is imported."""
+def check_window_size(rows: int, window: int, columns: int, ahead: int = 1) -> None:
+    """Refuse windows whose values together (windows × window × columns, and windows × ``ahead``
+    targets for a direct model) pass :data:`MAX_WINDOW_VALUES`, before any is built; checked
+    where a training is prepared and where a run is imported."""
     windows = max(rows - window, 0)
-    values = windows * window * columns
+    targets = windows * ahead if ahead > 1 else 0
+    values = windows * window * columns + targets
     if values > MAX_WINDOW_VALUES:
+        also = f" and {targets:,} targets ahead" if targets else ""
         raise ConfigError(
             f"the windows would hold {values:,} values ({windows:,} windows of {window} steps × "
-            f"{columns} column(s)), over the limit of {MAX_WINDOW_VALUES:,}: use a shorter window, "
-            "fewer feature columns or fewer rows (a shorter series, or resampled to a longer step)"
+            f"{columns} column(s){also}), over the limit of {MAX_WINDOW_VALUES:,}: use a shorter "
+            f"window, {'a shorter horizon, ' if targets else ''}fewer feature columns or fewer rows "
+            "(a shorter series, or resampled to a longer step)"
         )
 
 

@@ -130,6 +130,7 @@ class Evaluation:
     baselines: dict[str, Baseline]
     season_length: int | None
     skipped: list[str] = field(default_factory=list)  # why a classical yardstick is missing
+    model: str = "LSTM"  # the network's name, as the verdict says it
 
     def missing(self) -> dict[str, str]:
         """Why a test metric has no figure, by the metric's name (``rmse``, ``mape``...)."""
@@ -163,11 +164,11 @@ class Evaluation:
         return notes + self.skipped
 
     def verdict(self) -> str:
-        """The LSTM against the naive forecast, then its place among all yardsticks, in words."""
+        """The network against the naive forecast, then its place among all yardsticks, in words."""
         ours = self.test_metrics.rmse
         if not math.isfinite(ours):
-            return "the LSTM's test RMSE is not a finite number: it cannot be compared"
-        naive = _compare("the LSTM's test RMSE", ours, "the naive forecast's",
+            return f"the {self.model}'s test RMSE is not a finite number: it cannot be compared"
+        naive = _compare(f"the {self.model}'s test RMSE", ours, "the naive forecast's",
                          self.baselines["naive"].metrics.rmse)
         return f"{naive}; {self._place(ours)}"
 
@@ -178,15 +179,18 @@ class Evaluation:
         beaten_by = self.beaten_by()
         if not beaten_by:
             return (f"it beats all {len(ranked)} yardsticks; the best of them is {ranked[0].label}, "
-                    + _compare("whose test RMSE", ranked[0].metrics.rmse, "the LSTM's", ours))
+                    + _compare("whose test RMSE", ranked[0].metrics.rmse, self._ours(), ours))
         best = beaten_by[0]
         place = (f"it ranks {len(beaten_by) + 1} of {len(ranked) + 1}; the best yardstick is "
-                 f"{best.label}: " + _compare("its test RMSE", best.metrics.rmse, "the LSTM's", ours))
+                 f"{best.label}: " + _compare("its test RMSE", best.metrics.rmse, self._ours(), ours))
         classical = [b for b in beaten_by if b.rollout is not None]
         if classical and classical[0] is not best:
-            place += (f", and {classical[0].label} beats the LSTM too: "
-                      + _compare("its test RMSE", classical[0].metrics.rmse, "the LSTM's", ours))
+            place += (f", and {classical[0].label} beats the {self.model} too: "
+                      + _compare("its test RMSE", classical[0].metrics.rmse, self._ours(), ours))
         return place
+
+    def _ours(self) -> str:
+        return f"the {self.model}'s"
 
 
 def _compare(subject: str, value: float, other_name: str, other: float) -> str:
@@ -221,7 +225,7 @@ def scored_yardsticks(data: WindowedData, yardsticks: Mapping[str, Yardstick],
 
 def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarray,
              season_length: int = 0, classical: bool = False,
-             yardsticks: Mapping[str, Yardstick] | None = None) -> Evaluation:
+             yardsticks: Mapping[str, Yardstick] | None = None, model: str = "LSTM") -> Evaluation:
     """Score the model's scaled one-step predictions and the baselines on the same test points.
 
     ``season_length`` 0 means: detect it from the training part. ``classical`` fits AutoETS,
@@ -255,4 +259,5 @@ def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarr
         baselines=scored | extra,
         season_length=season or None,
         skipped=skipped,
+        model=model,
     )

@@ -1,9 +1,11 @@
-"""Recursive forecasts: each step is fed the model's own previous outputs.
+"""Forecasts many steps ahead: recursive (each step is fed the model's own previous outputs) or
+direct (a head with one output per step ahead gives them all at once).
 
-The rollout runs on the NumPy copy of the network (:class:`NumpyLSTM`), so a step costs one
-small array computation, never a ``model.predict`` call. Feature columns, which the model
-cannot forecast, are held at their last known values past the end of the data; over the
-test span their true values are used.
+The rollout runs on the NumPy copy of the network (:class:`NumpyNet`), so a step costs one
+small array computation, never a ``model.predict`` call. A direct model's forecast longer than
+its head (the test span may be) goes on in blocks: each block is fed the previous ones.
+Feature columns, which the model cannot forecast, are held at their last known values past
+the end of the data; over the test span their true values are used.
 """
 
 from __future__ import annotations
@@ -14,10 +16,10 @@ import numpy as np
 
 from lstm_core.data.windows import WindowedData
 from lstm_core.errors import ConfigError
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 
 
-def rollout_scaled(net: NumpyLSTM, start: np.ndarray, steps: int,
+def rollout_scaled(net: NumpyNet, start: np.ndarray, steps: int,
                    features: np.ndarray | None = None, paths: int = 1,
                    rng: np.random.Generator | None = None) -> np.ndarray:
     """Roll ``steps`` predictions forward from the scaled window ``start`` (window, columns).
@@ -29,17 +31,24 @@ def rollout_scaled(net: NumpyLSTM, start: np.ndarray, steps: int,
     if features is None:
         features = np.repeat(window[0, -1:, 1:], steps, axis=0)
     out = np.empty((paths, steps), dtype=np.float64)
-    for step in range(steps):
-        prediction = net.predict(window, rng)
-        out[:, step] = prediction
-        new_row = np.empty((paths, 1, window.shape[2]), dtype=np.float32)
-        new_row[:, 0, 0] = prediction
-        new_row[:, 0, 1:] = features[step]
-        window = np.concatenate([window[:, 1:], new_row], axis=1)
+    block = getattr(net, "outputs", 1)  # steps given by one call of the network
+    step = 0
+    while step < steps:
+        taken = min(block, steps - step)
+        if block > 1:
+            predictions = net.predict_block(window, rng)[:, :taken]
+        else:
+            predictions = net.predict(window, rng)[:, None]
+        out[:, step:step + taken] = predictions
+        new_rows = np.empty((paths, taken, window.shape[2]), dtype=np.float32)
+        new_rows[:, :, 0] = predictions
+        new_rows[:, :, 1:] = features[step:step + taken]
+        window = np.concatenate([window[:, taken:], new_rows], axis=1)[:, -window.shape[1]:]
+        step += taken
     return out
 
 
-def forecast_future(net: NumpyLSTM, data: WindowedData, horizon: int, paths: int = 1,
+def forecast_future(net: NumpyNet, data: WindowedData, horizon: int, paths: int = 1,
                     rng: np.random.Generator | None = None) -> np.ndarray:
     """Levels for the ``horizon`` steps after the last sample: (horizon,), or (paths, horizon)."""
     scaled = rollout_scaled(net, data.last_window(), horizon, paths=paths, rng=rng)
@@ -65,7 +74,7 @@ class TestRollout:
         return float(np.sqrt(np.mean((self.predicted - self.actual) ** 2)))
 
 
-def rollout_test(net: NumpyLSTM, data: WindowedData) -> TestRollout:
+def rollout_test(net: NumpyNet, data: WindowedData) -> TestRollout:
     start_time = data.test_start_time
     start_row = start_time - data.transform.offset
     scaled = rollout_scaled(net, data.last_window(start_time), len(data.test_times),
@@ -86,7 +95,7 @@ class ForecastBand:
     paths: int
 
 
-def forecast_band(net: NumpyLSTM, data: WindowedData, horizon: int, paths: int = 100,
+def forecast_band(net: NumpyNet, data: WindowedData, horizon: int, paths: int = 100,
                   seed: int = 0) -> ForecastBand:
     """80% and 95% bands from ``paths`` rollouts with dropout left on (batched in one rollout).
 

@@ -38,9 +38,11 @@ if THREADS:
     tf.config.threading.set_inter_op_parallelism_threads(1)
 
 
-# The LSTM layer LSTM Lab trains with: Keras' LSTM computed by TensorFlow's fused kernel.
+# The LSTM layer LSTM Lab trains with (Keras' LSTM computed by TensorFlow's fused kernel), and
+# the loss of a direct model (the squared error over the targets that exist).
 # >>> layer
 FusedLSTM = keras.layers.LSTM  # a stand-in with the same outputs, replaced by LSTM Lab's on export
+masked_mse = "mse"  # a stand-in, replaced by LSTM Lab's on export
 # <<< layer
 
 
@@ -54,6 +56,19 @@ def windows(scaled: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
     """Inputs ``scaled[j - window:j]`` (every column) and label ``scaled[j, 0]`` for every j >= window."""
     X = np.lib.stride_tricks.sliding_window_view(scaled[:-1], window, axis=0).transpose(0, 2, 1).copy()
     return X, scaled[window:, 0].copy()
+
+
+def outputs(settings: dict) -> int:
+    """The head's outputs: 1 (the next step, recursive) or one per step of the horizon (direct)."""
+    return settings["horizon"] if settings["strategy"] == "direct" else 1
+
+
+def ahead(scaled: np.ndarray, rows: np.ndarray, end: int, steps: int) -> np.ndarray:
+    """The target at each of ``rows`` and the ``steps - 1`` after it; NaN from ``end`` (the part's end) on."""
+    at = rows[:, None] + np.arange(steps)[None]
+    out = np.full(at.shape, np.nan)
+    out[at < end] = scaled[at[at < end], 0]
+    return out
 
 
 def lag(settings: dict) -> int:
@@ -93,21 +108,38 @@ def prepare(table: pd.DataFrame, settings: dict) -> tuple:
     X, y = windows(scaled, settings["window"])
     rows = np.arange(settings["window"], len(scaled))
     parts = [rows < train_end, (rows >= train_end) & (rows < val_end), rows >= val_end]
+    if outputs(settings) > 1:  # a direct model learns every step ahead, within each window's part
+        y = [ahead(scaled, rows[part], end, outputs(settings))
+             for part, end in zip(parts, (train_end, val_end, len(scaled)), strict=True)]
+    else:
+        y = [y[part] for part in parts]
     return values, scaler, offset, X, y, rows, parts
+
+
+def layer(cell: str, size: int, last: bool, name: str):
+    if cell == "lstm":
+        return FusedLSTM(size, return_sequences=not last, name=name)
+    if cell == "gru":
+        return keras.layers.GRU(size, return_sequences=not last, name=name)
+    if cell == "rnn":
+        return keras.layers.SimpleRNN(size, return_sequences=not last, name=name)
+    return keras.layers.Dense(size, activation="relu", name=name)
 
 
 def build(n_features: int, settings: dict) -> keras.Model:
     seed, units = settings["seed"], settings["units"]
     keras.utils.set_random_seed(seed)
+    cell = settings["cell"]
     inputs = keras.Input(shape=(settings["window"], n_features), name="window")
-    x = inputs
+    x = keras.layers.Flatten(name="flatten")(inputs) if cell == "mlp" else inputs
     for index, size in enumerate(units, start=1):
-        x = FusedLSTM(size, return_sequences=index < len(units), name=f"lstm_{index}")(x)
+        x = layer(cell, size, index == len(units), f"{cell}_{index}")(x)
         if settings["dropout"] > 0:
             x = keras.layers.Dropout(settings["dropout"], seed=seed + index, name=f"dropout_{index}")(x)
-    model = keras.Model(inputs, keras.layers.Dense(1, name="head")(x), name="lstm_forecaster")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate=settings["learning_rate"]), loss="mse",
-                  jit_compile=False)
+    head = keras.layers.Dense(outputs(settings), name="head")(x)
+    model = keras.Model(inputs, head, name=f"{cell}_forecaster")
+    model.compile(optimizer=keras.optimizers.Adam(learning_rate=settings["learning_rate"]),
+                  loss=masked_mse if outputs(settings) > 1 else "mse", jit_compile=False)
     return model
 
 
@@ -138,8 +170,8 @@ def main() -> None:
     model = build(X.shape[2], SETTINGS)
     keep = KeepBest(SETTINGS["patience"])
     keras.utils.set_random_seed(SETTINGS["seed"])
-    validation = (X[parts[1]], y[parts[1]]) if parts[1].any() else None
-    model.fit(X[parts[0]], y[parts[0]], validation_data=validation, epochs=SETTINGS["epochs"],
+    validation = (X[parts[1]], y[1]) if parts[1].any() else None
+    model.fit(X[parts[0]], y[0], validation_data=validation, epochs=SETTINGS["epochs"],
               batch_size=SETTINGS["batch_size"], shuffle=True, verbose=0, callbacks=[keep])
     if keep.weights is not None:
         model.set_weights(keep.weights)

@@ -16,6 +16,7 @@ import numpy as np
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import WindowedData
+from lstm_core.infer.architecture import outputs
 from lstm_core.nn.backend import keras
 from lstm_core.runs.progress import (
     COMPLETED,
@@ -105,7 +106,7 @@ def fit(model: keras.Model, x, y, validation: tuple | None, epochs: int, batch_s
     ``validation`` is (x, y) or None; early stopping then watches the training loss. ``validate``,
     when given, computes the validation loss instead, and ``validation`` is not evaluated.
     """
-    spread = float(np.var(y)) if len(y) > 1 else 0.0
+    spread = float(np.nanvar(y)) if len(y) > 1 else 0.0
     monitor = _Monitor(epochs, patience, progress, stop, EXPLODED * spread if spread > 0 else math.inf,
                        validate)
     watched = validation is not None or validate is not None
@@ -134,8 +135,15 @@ def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
           progress: ProgressCallback | None = None, stop: StopRequest | None = None,
           validate: Validate | None = None) -> TrainingResult:
     """Fit ``model`` on the training windows; validation windows drive early stopping (their loss
-    computed by ``validate`` when given, and only when there are some)."""
+    computed by ``validate`` when given, and only when there are some). A direct model learns
+    every step of the horizon ahead of each window, within the window's own part."""
+    ahead = outputs(config)
+
+    def targets(part: str, labels: np.ndarray) -> np.ndarray:
+        return data.targets_ahead(part, ahead) if ahead > 1 else labels
+
     has_validation = len(data.y_val) > 0
-    validation = (data.X_val, data.y_val) if has_validation else None
-    return fit(model, data.X_train, data.y_train, validation, config.epochs, config.batch_size,
-               config.patience, config.seed, progress, stop, validate if has_validation else None)
+    validation = (data.X_val, targets("val", data.y_val)) if has_validation else None
+    return fit(model, data.X_train, targets("train", data.y_train), validation, config.epochs,
+               config.batch_size, config.patience, config.seed, progress, stop,
+               validate if has_validation else None)

@@ -37,7 +37,7 @@ from lstm_core.errors import ConfigError
 from lstm_core.eval.classical import LABELS as CLASSICAL_LABELS
 from lstm_core.eval.evaluation import season_of
 from lstm_core.infer.forecast import forecast_future
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.runs.experiment import LOADING_TENSORFLOW, TrainingFailedError, load_series
 from lstm_core.runs.progress import DIVERGED, STOPPED
 
@@ -166,7 +166,7 @@ def run_backtest(config: ExperimentConfig, series: Series | None, spec: Backtest
     from lstm_core.nn.build import build_model
     from lstm_core.nn.train import train
 
-    def fit(history: Series, number: int) -> tuple[NumpyLSTM, WindowedData, _LinearAR] | None:
+    def fit(history: Series, number: int) -> tuple[NumpyNet, WindowedData, _LinearAR] | None:
         """The LSTM and linear AR trained on ``history``; None when a stop cut the training short."""
         stage(f"origin {number} of {spec.origins}: training")
         data = _prepare(history, config)
@@ -176,7 +176,7 @@ def run_backtest(config: ExperimentConfig, series: Series | None, spec: Backtest
             raise TrainingFailedError(f"origin {number}: {training.message}")
         if training.stop_reason == STOPPED:
             return None
-        return NumpyLSTM.from_weights(model.get_weights(), config.dropout), data, _LinearAR(data)
+        return NumpyNet.for_config(model.get_weights(), config), data, _LinearAR(data)
 
     fitted, by_origin, notes = None, [], []
     length = origins[0]
@@ -237,7 +237,7 @@ class _LinearAR:
         return self.model.predict(np.asarray(windows, dtype=np.float64).reshape(len(windows), -1))
 
 
-def _forecasts(net: NumpyLSTM, linear: _LinearAR, data: WindowedData, season_length: int,
+def _forecasts(net: NumpyNet, linear: _LinearAR, data: WindowedData, season_length: int,
                horizon: int) -> tuple[dict[str, np.ndarray], list[str]]:
     """Every model's forecast ``horizon`` steps past ``data``'s history, and why any is missing."""
     from lstm_core.eval.classical import forecast_yardsticks  # statsforecast: in the worker only

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from lstm_core.config.fields import CELL_LABELS
 from lstm_core.config.settings import ExperimentConfig, SourceConfig
 from lstm_core.data.csv.load import MB, LoadOptions, load_csv
 from lstm_core.data.series import Series, generate
@@ -23,7 +24,7 @@ from lstm_core.errors import LSTMLabError
 from lstm_core.eval.classical import Yardstick
 from lstm_core.eval.evaluation import Evaluation, evaluate
 from lstm_core.infer.forecast import TestRollout, forecast_future, rollout_test
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.runs.progress import DIVERGED, TrainingResult
 
 PREPARING = "preparing the data"
@@ -64,8 +65,8 @@ class ExperimentResult:
     threads: int | None = field(default=None, compare=False)  # TensorFlow's intra-op threads
 
     @cached_property
-    def net(self) -> NumpyLSTM:
-        return NumpyLSTM.from_weights(self.weights, self.config.dropout)
+    def net(self) -> NumpyNet:
+        return NumpyNet.for_config(self.weights, self.config)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: config, metrics, baselines, history and forecast."""
@@ -97,7 +98,7 @@ class ExperimentResult:
         }
 
 
-def predict_scaled(net: NumpyLSTM, windows: np.ndarray, batch_size: int = 1024) -> np.ndarray:
+def predict_scaled(net: NumpyNet, windows: np.ndarray, batch_size: int = 1024) -> np.ndarray:
     """One-step predictions for many windows, in batches that keep memory small.
 
     The NumPy copy of the network computes them: the same arithmetic as Keras (tested to
@@ -135,7 +136,7 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
     from lstm_core.nn.keras_check import keras_difference
 
     weights = model.get_weights()
-    net = NumpyLSTM.from_weights(weights, config.dropout)
+    net = NumpyNet.for_config(weights, config)
     return assemble(config, data, weights, training,
                     keras_check=keras_difference(net, data.X_test[0]) if len(data.X_test) else None,
                     threads=intra_op_threads(), classical=True)
@@ -149,9 +150,10 @@ def assemble(config: ExperimentConfig, data: WindowedData, weights: list[np.ndar
     their errors next to the baselines', and the forecasts. NumPy only, no TensorFlow: an
     imported run is rebuilt this way too, with the classical ``yardsticks`` it carries.
     ``classical`` fits them instead (statsforecast: pass it only in a worker process)."""
-    net = NumpyLSTM.from_weights(weights, config.dropout)
+    net = NumpyNet.for_config(weights, config)
     evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
-                          config.season_length, classical=classical, yardsticks=yardsticks)
+                          config.season_length, classical=classical, yardsticks=yardsticks,
+                          model=CELL_LABELS[config.cell])
     return ExperimentResult(
         config=config, data=data, weights=weights, training=training, evaluation=evaluation,
         forecast=forecast_future(net, data, config.horizon), test_rollout=rollout_test(net, data),

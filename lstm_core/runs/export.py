@@ -37,6 +37,7 @@ from lstm_core.data.windows import check_window_size, prepare
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.eval.classical import Yardstick
+from lstm_core.infer.architecture import outputs, weight_shapes
 from lstm_core.runs.experiment import ExperimentResult, assemble
 from lstm_core.runs.progress import TrainingResult
 
@@ -326,10 +327,10 @@ def _restore(read: Callable[[str, int], bytes]) -> Restored:
     names = _feature_names(summary)
     series = _series(table, summary, names)
     try:
-        check_window_size(len(series), config.window, 1 + len(names))
+        check_window_size(len(series), config.window, 1 + len(names), outputs(config))
     except ConfigError as exc:
         raise ImportRefusedError(f"this run cannot be rebuilt here: {exc}") from None
-    expected = expected_shapes(config, 1 + len(names))
+    expected = weight_shapes(config, 1 + len(names))
     weights = _weights(read("weights.npz", _npz_bytes(expected)), expected)
     return Restored(config, series, weights, _training(summary), _threads(summary),
                     _read_yardsticks(summary))
@@ -365,15 +366,6 @@ def _series(data: bytes, summary: dict, names: list[str]) -> Series:
                       timestamps=stamps, features=features)
     except (KeyError, ValueError, TypeError, OverflowError, pd.errors.ParserError, LSTMLabError) as exc:
         raise ImportRefusedError(f"this run's data.csv cannot be read: {_reason(exc)}") from None
-
-
-def expected_shapes(config: ExperimentConfig, n_features: int) -> list[tuple[int, ...]]:
-    """The weight shapes of the model the config describes, in Keras' get_weights() order."""
-    shapes, inputs = [], n_features
-    for units in config.units:
-        shapes += [(inputs, 4 * units), (units, 4 * units), (4 * units,)]
-        inputs = units
-    return [*shapes, (inputs, 1), (1,)]
 
 
 def _npz_bytes(expected: list[tuple[int, ...]]) -> int:
@@ -481,10 +473,16 @@ def _training(summary: dict) -> TrainingResult:
 
 
 def _layer_source() -> str:
-    """The FusedLSTM class's source, read as text: importing lstm_core.nn.fused_lstm would load
-    TensorFlow into the app's server just to print a script."""
-    text = (NN / "fused_lstm.py").read_text()
-    node = next(n for n in ast.parse(text).body if isinstance(n, ast.ClassDef) and n.name == "FusedLSTM")
+    """The FusedLSTM class's and the masked loss's sources, read as text: importing them would
+    load TensorFlow into the app's server just to print a script."""
+    return "\n\n\n".join(_source(file, name) for file, name in (("fused_lstm.py", "FusedLSTM"),
+                                                                 ("losses.py", "masked_mse")))
+
+
+def _source(file: str, name: str) -> str:
+    text = (NN / file).read_text()
+    node = next(n for n in ast.parse(text).body
+                if isinstance(n, ast.ClassDef | ast.FunctionDef) and n.name == name)
     return ast.get_source_segment(text, node)
 
 

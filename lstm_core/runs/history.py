@@ -14,7 +14,9 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from lstm_core.config.fields import as_text, experiment_values
+import numpy as np
+
+from lstm_core.config.fields import as_text, experiment_values, model_name
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.data.windows import prepare
@@ -55,6 +57,31 @@ class Run:
             training=self.training, evaluation=self.evaluation, forecast=self.forecast,
             test_rollout=self.test_rollout, keras_check=self.keras_check, threads=self.threads,
         )
+
+    @property
+    def model(self) -> str:
+        return model_name(self.config)
+
+    def same_data(self, series: Series, test_times: np.ndarray) -> bool:
+        """Trained on these values with the same test part: its errors compare with theirs."""
+        return (np.array_equal(self.series.values, series.values)
+                and np.array_equal(self.evaluation.test_times, test_times))
+
+    def comparison(self) -> dict[str, Any]:
+        """One line of the side-by-side view: its errors, by horizon too, size and fitting time."""
+        errors = self.test_rollout.error_by_horizon
+        return {
+            "run": self.number,
+            "model": self.model,
+            "test RMSE": finite(self.evaluation.test_metrics.rmse),
+            "rollout RMSE": finite(self.test_rollout.rmse),
+            "error at step 1": finite(float(errors[0])),
+            "error at the last step": finite(float(errors[-1])),
+            "steps": len(errors),
+            "parameters": int(sum(np.size(w) for w in self.weights)),
+            "fit seconds": round(self.training.fit_seconds, 1),
+            **self._best_yardstick(),
+        }
 
     def row(self) -> dict[str, Any]:
         """One line of the history table: the run, every setting of its experiment, its errors

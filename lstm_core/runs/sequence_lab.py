@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_core.data.sum_task import sum_task
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.runs.progress import TrainingResult
 
 
@@ -22,7 +22,7 @@ class LabModel:
 
     kind: str
     length: int
-    net: NumpyLSTM
+    net: NumpyNet
     training: TrainingResult
     mse: np.ndarray  # at evaluation lengths 1..2·length
 
@@ -39,11 +39,11 @@ def train_lab_model(kind: str, length: int, units: int, epochs: int, samples: in
     report("training")
     model, training = train_sum_model(kind, length, units, epochs, samples, seed, progress, stop)
     report("measuring the error at every length")
-    net = NumpyLSTM.from_model(model)
+    net = NumpyNet.from_model(model)
     return LabModel(kind, length, net, training, mse_by_length(net, 2 * length))
 
 
-def mse_by_length(net: NumpyLSTM, max_length: int, samples: int = 300, seed: int = 99) -> np.ndarray:
+def mse_by_length(net: NumpyNet, max_length: int, samples: int = 300, seed: int = 99) -> np.ndarray:
     """MSE of the predicted total at the end of sequences of length 1..max_length.
 
     The head reads the last hidden state for both kinds, so both answer "the sum so far".

@@ -32,7 +32,7 @@ from lstm_core.data.transforms import make_transform
 from lstm_core.data.windows import Split, WindowedData, prepare
 from lstm_core.errors import LSTMLabError
 from lstm_core.eval.evaluation import score
-from lstm_core.infer.numpy_lstm import NumpyLSTM
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.runs.backtest import _part
 from lstm_core.runs.experiment import predict_scaled
 from lstm_core.runs.progress import DIVERGED, STOPPED, StopRequest, failure_message
@@ -58,7 +58,7 @@ def trial_data(history: Series, config: ExperimentConfig, block: int) -> Windowe
     return prepare(history, replace(config, test_share=block / (len(history) - offset)))
 
 
-def block_rmse(net: NumpyLSTM, data: WindowedData) -> float:
+def block_rmse(net: NumpyNet, data: WindowedData) -> float:
     """RMSE of the one-step predictions over the scored block, in the series' own units."""
     predicted = data.to_levels(predict_scaled(net, data.X_test), data.test_times)
     return score(data.levels[data.test_times], predicted, 0.0).rmse
@@ -112,7 +112,7 @@ def _run(config: ExperimentConfig, history: Series, block: int, report: Report |
         """The validation loss (scaled MSE, as Keras computes it) and the block's RMSE, from one
         NumPy copy of the epoch's weights: no Keras evaluation."""
         began = time.perf_counter()
-        net = NumpyLSTM.from_weights(model.get_weights(), config.dropout)
+        net = NumpyNet.for_config(model.get_weights(), config)
         blocks.append(block_rmse(net, data))
         loss = float(np.mean((predict_scaled(net, data.X_val) - data.y_val) ** 2))
         timings["validation"] += time.perf_counter() - began
@@ -139,6 +139,6 @@ def _run(config: ExperimentConfig, history: Series, block: int, report: Report |
         return TrialOutcome(STOPPED_EARLY, None, **common)
     if training.stop_reason == DIVERGED and training.best_epoch is None:
         return TrialOutcome(FAILED, None, **common)
-    value = block_rmse(NumpyLSTM.from_weights(model.get_weights(), config.dropout), data)
+    value = block_rmse(NumpyNet.for_config(model.get_weights(), config), data)
     return TrialOutcome(COMPLETE if math.isfinite(value) else FAILED, value if math.isfinite(value) else None,
                         **common)

@@ -103,3 +103,28 @@ def test_sequence_lab_answers_bad_input_with_one_line(lab: AppTest) -> None:
     assert not lab.exception
     assert messages(lab) == ["Type a sequence of 0s and 1s such as 1,0,1; got '<b>x</b>'."]
     assert not any("<b>" in e.value for e in lab.error)  # shown as plain text, escaped
+
+
+def test_a_gru_shows_its_own_gates_and_a_plain_rnn_says_it_has_none(app: AppTest) -> None:
+    tiny_model(app)
+    app.selectbox(key="config.cell").set_value("gru").run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    healthy(open_page(app, "inside"))
+    assert any("Your model is a GRU" in m.value for m in app.markdown)
+    latex = [formula.value for formula in app.latex]
+    assert len(latex) == 6 + 4 + 1 + 2  # the LSTM's step, the GRU's, the worked step, layer and head
+    assert any(r"3\cdot(4\cdot(4 + 1) + 8) = 84" in f for f in latex)  # update, reset, candidate
+    assert len(app.get("plotly_chart")) == 1 + 4 + 2  # activations, z r g h heatmaps, lines, saturation
+    assert {m.label for m in app.metric} == {"update gate saturated", "reset gate saturated"}
+    gap = next(c.value for c in app.caption if "differ by at most" in c.value)
+    assert float(gap.split("at most ")[1].rstrip(".")) < 1e-5
+
+    open_page(app, "model")
+    app.selectbox(key="config.cell").set_value("rnn").run()
+    train_button(app).click().run()
+    wait_for_training(app)
+    healthy(open_page(app, "inside"))
+    assert any("plain RNN" in i.value and "no gates" in i.value for i in app.info)
+    assert len(app.get("plotly_chart")) == 1  # the activations only: no gate to draw
+    assert any(r"4\cdot(4 + 1) + 4 = 24" in f.value for f in app.latex)

@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 
 from lstm_core.config.settings import ExperimentConfig, SourceConfig
-from lstm_core.runs.export import FORMAT, expected_shapes
+from lstm_core.infer.architecture import weight_shapes
+from lstm_core.runs.export import FORMAT
 from tests.hostile.harness import Case
 from tests.hostile.zips import DEFLATED, Member, bomb, deflated, packed, stored
 
@@ -42,7 +43,7 @@ def raw_npy_header(text: str) -> bytes:
 
 def weights(config: ExperimentConfig = SMALL, scale: float = 0.1) -> list[np.ndarray]:
     generator = np.random.default_rng(0)
-    return [scale * generator.standard_normal(shape) for shape in expected_shapes(config, 1)]
+    return [scale * generator.standard_normal(shape) for shape in weight_shapes(config, 1)]
 
 
 def npz(arrays: list[np.ndarray]) -> bytes:
@@ -123,7 +124,7 @@ def npz_bomb() -> bytes:
 
 def npz_member_past_its_header() -> bytes:
     """w0.npy declares the shape the model needs, then 16 MB of zeros follow."""
-    shape = expected_shapes(SMALL, 1)[0]
+    shape = weight_shapes(SMALL, 1)[0]
     zeros = bomb("w0.npy", npy_header(shape) + bytes(8 * math.prod(shape)), bytes(MB), 16)
     inner = packed([zeros] + [stored(f"w{k}.npy", npy(w)) for k, w in enumerate(weights()) if k])
     return zipped(run_files(**{"weights.npz": inner}))

@@ -31,7 +31,7 @@ def test_csv_source_round_trip():
     [
         ({"window": 0}, "window must be between 1 and 1000, got 0"),
         ({"units": [-3]}, "units must be between 1 and 512, got -3"),
-        ({"units": []}, "at least one LSTM layer"),
+        ({"units": []}, "at least one layer"),
         ({"units": [8] * 5}, "layers must be between 1 and 4, got 5"),
         ({"dropout": 1.5}, "dropout must be between 0.0 and 0.9"),
         ({"epochs": 2.5}, "epochs must be a whole number"),

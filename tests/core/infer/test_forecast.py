@@ -79,21 +79,21 @@ def test_test_rollout_starts_from_real_data_before_the_test_part():
 def test_monte_carlo_dropout_band_brackets_its_median():
     from lstm_core.errors import ConfigError
     from lstm_core.infer.forecast import forecast_band
-    from lstm_core.infer.numpy_lstm import LSTMWeights, NumpyLSTM
+    from lstm_core.infer.numpy_net import LayerWeights, NumpyNet
 
     rng = np.random.default_rng(0)
     u = 8
-    layer = LSTMWeights(rng.normal(0, 0.5, (1, 4 * u)).astype("float32"),
+    layer = LayerWeights(rng.normal(0, 0.5, (1, 4 * u)).astype("float32"),
                         rng.normal(0, 0.3, (u, 4 * u)).astype("float32"), np.zeros(4 * u, "float32"))
     head = rng.normal(0, 0.5, (u, 1)).astype("float32"), np.zeros(1, "float32")
     data = prepare(Series(values=np.sin(np.arange(200) / 5)), ExperimentConfig(window=10, transform="none"))
-    band = forecast_band(NumpyLSTM((layer,), *head, dropout=0.3), data, horizon=30, paths=200)
+    band = forecast_band(NumpyNet((layer,), *head, dropout=0.3), data, horizon=30, paths=200)
     assert band.median.shape == (30,)
     assert np.all(band.lower_95 <= band.lower_80) and np.all(band.lower_80 <= band.median)
     assert np.all(band.median <= band.upper_80) and np.all(band.upper_80 <= band.upper_95)
     assert np.all(band.upper_95 - band.lower_95 > 0)  # dropout spreads the paths
     with pytest.raises(ConfigError, match="needs a model trained with dropout"):
-        forecast_band(NumpyLSTM((layer,), *head, dropout=0.0), data, horizon=5)
+        forecast_band(NumpyNet((layer,), *head, dropout=0.0), data, horizon=5)
 
 
 class SameChange:

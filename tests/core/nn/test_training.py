@@ -9,8 +9,8 @@ import pytest
 from lstm_core.config.settings import ExperimentConfig, SourceConfig
 from lstm_core.data.series import generate
 from lstm_core.data.windows import prepare
-from lstm_core.infer.numpy_lstm import NumpyLSTM
-from lstm_core.infer.param_count import count_params
+from lstm_core.infer.architecture import count_params
+from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.nn.build import build_model
 from lstm_core.nn.train import COMPLETED, DIVERGED, EARLY_STOPPING, STOPPED, _Monitor, train
 from lstm_core.runs.experiment import TrainingFailedError, predict_scaled, run_experiment
@@ -35,7 +35,7 @@ def sine_data():
 @pytest.mark.parametrize(("units", "features"), [([5], 1), ([7, 3], 1), ([4, 4, 2], 3)])
 def test_parameter_count_matches_keras(units, features):
     model = build_model(tiny(units=units), n_features=features)
-    assert count_params(units, features) == model.count_params()
+    assert count_params(tiny(units=units), features) == model.count_params()
     assert [layer.name for layer in model.layers if "lstm" in layer.name] == [
         f"lstm_{i}" for i in range(1, len(units) + 1)
     ]
@@ -83,7 +83,7 @@ def test_numpy_network_matches_keras(sine_data):
     model = build_model(config, sine_data.n_features)
     train(model, sine_data, config)
     keras_out = keras_predict(model, sine_data.X_test)
-    numpy_out = predict_scaled(NumpyLSTM.from_model(model), sine_data.X_test, batch_size=7)
+    numpy_out = predict_scaled(NumpyNet.from_model(model), sine_data.X_test, batch_size=7)
     np.testing.assert_allclose(numpy_out, keras_out, atol=1e-5)
 
 

@@ -177,3 +177,41 @@ def test_a_config_json_imports_or_is_refused() -> None:
                          (b"\x00\xff", "not text")):
         with pytest.raises(ImportRefusedError, match=message):
             load_config(bad)
+
+
+def tiny(cell: str, strategy: str) -> ExperimentResult:
+    config = ExperimentConfig(source=SourceConfig(params={"length": 240}), window=8, units=[5, 4],
+                              epochs=2, patience=0, horizon=12, seed=4, cell=cell, strategy=strategy)
+    return run_experiment(config)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru", "rnn", "mlp"])
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_every_cell_and_strategy_trains_exports_and_imports(cell: str, strategy: str) -> None:
+    first = tiny(cell, strategy)
+    assert first.keras_check is not None and first.keras_check < 1e-5  # the NumPy copy is Keras' net
+    assert first.net.cell == cell and first.net.outputs == (12 if strategy == "direct" else 1)
+    assert len(first.forecast) == 12 and np.isfinite(first.forecast).all()
+    assert len(first.test_rollout.predicted) == len(first.evaluation.test_times)  # longer than 12: in blocks
+    assert np.isfinite(first.evaluation.test_metrics.rmse)
+    again = load_bundle(bundle(first))
+    assert again.config == first.config
+    restored = again.result()
+    assert np.array_equal(restored.evaluation.test_predictions, first.evaluation.test_predictions)
+    assert np.array_equal(restored.forecast, first.forecast)
+    assert np.array_equal(restored.test_rollout.predicted, first.test_rollout.predicted)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("cell", "strategy"), [("gru", "direct"), ("rnn", "recursive"), ("mlp", "direct"),
+                                                ("lstm", "direct")])
+def test_the_exported_script_reproduces_every_cell_and_strategy(cell: str, strategy: str,
+                                                                tmp_path: Path) -> None:
+    first = tiny(cell, strategy)
+    with zipfile.ZipFile(io.BytesIO(bundle(first))) as archive:
+        archive.extractall(tmp_path)
+    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rmse = float(done.stdout.strip().split()[-1])
+    assert rmse == pytest.approx(first.evaluation.test_metrics.rmse, rel=1e-6)

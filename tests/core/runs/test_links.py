@@ -19,7 +19,8 @@ def varied_configs() -> list[ExperimentConfig]:
             units=[100, 50][: 1 + number % 2],
             dropout=0.2, epochs=3 + number, batch_size=128, learning_rate=0.0123456789, patience=20,
             val_share=0.15, test_share=0.25, transform=("none", "diff", "auto", "log")[number % 4],
-            scaler=("minmax", "standard")[number % 2], season_length=number, horizon=400, seed=2**31 - 1))
+            scaler=("minmax", "standard")[number % 2], season_length=number, horizon=400, seed=2**31 - 1,
+            cell=("lstm", "gru", "rnn", "mlp")[number % 4], strategy=("recursive", "direct")[number % 2]))
     sin_t = SourceConfig(params={"period": 62.83185307179586, "noise_level": 0.5})
     configs.append(ExperimentConfig(source=sin_t, window=1, units=[64, 64, 32]))
     return configs
