@@ -38,9 +38,16 @@ def table(runs: list[Run]) -> None:
 
 def compare(runs: list[Run]) -> None:
     numbers = [run.number for run in runs]
-    chosen = st.multiselect("Runs to compare", numbers, default=numbers[-COMPARED_BY_DEFAULT:],
-                            format_func=lambda n: f"run {n}", key="history.compare",
-                            help=HELP["history_compare"])
+    training = session().training
+    if "history.compare" not in st.session_state:
+        st.session_state["history.compare"] = numbers[-COMPARED_BY_DEFAULT:]
+    elif numbers[-1] > training.compared_up_to:
+        # runs filed since the comparison was last drawn join the runs chosen, to compare at once
+        kept = [n for n in st.session_state["history.compare"] if n in numbers]
+        st.session_state["history.compare"] = kept + [n for n in numbers if n > training.compared_up_to]
+    training.compared_up_to = numbers[-1]
+    chosen = st.multiselect("Runs to compare", numbers, format_func=lambda n: f"run {n}",
+                            key="history.compare", help=HELP["history_compare"])
     picked = [run for run in runs if run.number in chosen]
     if not picked:
         st.caption("Pick one or more runs to overlay their loss curves and test predictions.")

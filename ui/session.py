@@ -141,6 +141,7 @@ class Training:
     started_on: tuple[str | None, str] = (None, "")
     filed: ExperimentResult | None = None  # the job's result last filed in the history
     refusal: Once[str] = field(default_factory=Once)
+    compared_up_to: int = 0  # the newest run Run history's comparison has offered
 
     def unfiled(self) -> bool:
         finished = self.job.result

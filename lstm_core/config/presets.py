@@ -1,8 +1,9 @@
 """Ready-made setups a presenter picks in one click, each with a two-sentence explanation.
 
 The first four are the set-ups of the tutorials LSTM Lab grew from; the others each show one
-lesson on purpose. Every preset is a complete :class:`ExperimentConfig` (the seed included),
-so training one twice gives the same numbers, and its link reproduces it anywhere.
+lesson on purpose (the figures their texts quote: benchmarks/strategies.py, benchmarks/cells.py).
+Every preset is a complete :class:`ExperimentConfig` (the seed included), so training one twice
+gives the same numbers, and its link reproduces it anywhere.
 """
 
 from __future__ import annotations
@@ -73,6 +74,17 @@ PRESETS: dict[str, Preset] = {
                              patience=5, horizon=200, transform="none"),
         ),
         Preset(
+            "direct_no_fade",
+            "Lesson: direct forecasts don't fade",
+            "The same LSTM(300) sine, but its head has 400 outputs, one per step ahead, each trained "
+            "on the true value that far ahead: no step of the forecast is fed a prediction. Its wave "
+            "keeps its full height to the last step, where the recursive one ('Tutorial: LSTM(300) and "
+            "a 400-step rollout') loses about half; train both and compare them on the Forecast page.",
+            ExperimentConfig(source=_sine(period=100.0, noise="uniform", noise_level=0.05),
+                             window=25, units=[300], epochs=60, batch_size=32, patience=20,
+                             horizon=400, transform="none", strategy="direct"),
+        ),
+        Preset(
             "window_too_short",
             "Lesson: a window too short to see one period",
             "A square wave of period 50 read through windows of only 5 steps: inside a flat "
@@ -82,6 +94,14 @@ PRESETS: dict[str, Preset] = {
                                                  params={"period": 50.0, "noise_level": 0.05}),
                              window=5, units=[32], epochs=40, patience=10, horizon=200,
                              transform="none"),
+        ),
+        Preset(
+            "simpler_network",
+            "Lesson: a simpler network does as well",
+            "The default noisy sine and settings with a plain RNN instead of the LSTM: no gates, no "
+            "cell state and a quarter of the parameters. On this series its test error comes within "
+            "5% of the LSTM's; press 'Train as LSTM' on Run history and compare them side by side.",
+            ExperimentConfig(cell="rnn"),
         ),
         Preset(
             "overfitting",

@@ -99,6 +99,12 @@ class ExperimentConfig:
     def layers(self) -> int:
         return len(self.units)
 
+    @property
+    def outputs(self) -> int:
+        """The network's outputs: 1 (the next step) for the recursive strategy, one per step of
+        the horizon for the direct one."""
+        return self.horizon if self.strategy == "direct" else 1
+
     def problems(self) -> list[str]:
         """Every problem with the settings, each as a sentence a person can act on."""
         found = list(self.source.problems())

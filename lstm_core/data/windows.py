@@ -19,7 +19,6 @@ from lstm_core.data.season import detect_season
 from lstm_core.data.series import Series
 from lstm_core.data.transforms import SEASONAL, Transform, auto_transform, make_transform
 from lstm_core.errors import ConfigError
-from lstm_core.infer.architecture import outputs
 
 if TYPE_CHECKING:
     from sklearn.preprocessing import MinMaxScaler, StandardScaler
@@ -209,7 +208,7 @@ def season_problem(length: int, train_length: int, season: int | None,
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
-    check_window_size(len(series), window, 1 + len(series.feature_names), outputs(config))
+    check_window_size(len(series), window, 1 + len(series.feature_names), config.outputs)
     transform, split = choose_split(series.values, config)
     check_fits(split, window, len(series))
     matrix = series.matrix()[transform.offset:].copy()

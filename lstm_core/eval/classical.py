@@ -18,7 +18,13 @@ test points:
   the last 100 values or 4 seasons, whichever is longer, rather than the whole past: its
   filter forgets its start within a few seasons (on the bundled examples the predictions
   moved by at most 0.03% of the series' level), and each call then costs the same however
-  long the series, instead of growing with it (the default sine: 1.5 s instead of 6.5 s);
+  long the series, instead of growing with it (the default sine: 1.5 s instead of 6.5 s).
+  Theta is given the last 1,000 values or 20 seasons, whichever is longer: a series shorter
+  than that (every bundled example) sees its whole past as before; on a longer one Theta's
+  decomposition and trend line follow the recent past, as a rolling-window Theta would, and a
+  call stops growing with the series (a 10,000-point noisy sine's 2,000 test points: 224 s of
+  Theta instead of about 17 s; its test RMSE moved from 0.577 to 0.527 on the first 300 points;
+  a 3,000-point sine's from 0.0989 to 0.1006);
 - a rollout: the fitted model's multi-step forecast from the start of the test part over its
   whole span, to set beside the LSTM's recursive rollout.
 
@@ -52,6 +58,7 @@ LONG_SEASON = 24
 # AutoARIMA's one-step forward sees the last max(ARIMA_HISTORY, ARIMA_HISTORY_SEASONS x season)
 # values before the point it predicts, not the whole past (see the module's docstring).
 ARIMA_HISTORY, ARIMA_HISTORY_SEASONS = 100, 4
+THETA_HISTORY, THETA_HISTORY_SEASONS = 1000, 20  # the same for AutoTheta
 NUMBA_CACHE = Path.home() / ".cache" / "lstm-lab" / "numba"
 
 
@@ -116,10 +123,15 @@ def arima_history(season: int) -> int:
     return max(ARIMA_HISTORY, ARIMA_HISTORY_SEASONS * season)
 
 
+def theta_history(season: int) -> int:
+    """How many past values AutoTheta's one-step ``forward`` is given (see the module's docstring)."""
+    return max(THETA_HISTORY, THETA_HISTORY_SEASONS * season)
+
+
 def _one_step(key: str, model: Any, levels: np.ndarray, times: np.ndarray, season: int) -> np.ndarray:
     if key == "auto_ets":
         return _one_step_by_filter(model, levels, times)
-    recent = arima_history(season) if key == "auto_arima" else None
+    recent = arima_history(season) if key == "auto_arima" else theta_history(season)
     return _one_step_by_history(model, levels, times, recent)
 
 

@@ -11,11 +11,6 @@ import math
 GATES = {"lstm": 4, "gru": 3, "rnn": 1}  # weight blocks per recurrent layer
 
 
-def outputs(config) -> int:
-    """The head's outputs: one (the next step) for the recursive strategy, the horizon for direct."""
-    return config.horizon if config.strategy == "direct" else 1
-
-
 def layer_shapes(cell: str, units: int, inputs: int) -> list[tuple[int, ...]]:
     """One layer's arrays: kernel, recurrent kernel and bias (GRU: a bias for x and one for h);
     an MLP layer: kernel and bias."""
@@ -39,7 +34,7 @@ def weight_shapes(config, n_features: int) -> list[tuple[int, ...]]:
     for units in config.units:
         shapes += layer_shapes(config.cell, units, inputs)
         inputs = units
-    return [*shapes, (inputs, outputs(config)), (outputs(config),)]
+    return [*shapes, (inputs, config.outputs), (config.outputs,)]
 
 
 def count_params(config, n_features: int = 1) -> int:

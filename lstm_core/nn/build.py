@@ -7,7 +7,6 @@ in the training processes.
 from __future__ import annotations
 
 from lstm_core.config.settings import ExperimentConfig
-from lstm_core.infer.architecture import outputs
 from lstm_core.nn.backend import keras
 from lstm_core.nn.fused_lstm import FusedLSTM
 from lstm_core.nn.losses import masked_mse
@@ -41,12 +40,12 @@ def build_model(config: ExperimentConfig, n_features: int = 1) -> keras.Model:
         x = _layer(config.cell, units, last, f"{LAYER_NAMES[config.cell]}_{index}")(x)
         if config.dropout > 0:
             x = keras.layers.Dropout(config.dropout, seed=config.seed + index, name=f"dropout_{index}")(x)
-    head = keras.layers.Dense(outputs(config), name="head")(x)
+    head = keras.layers.Dense(config.outputs, name="head")(x)
     model = keras.Model(inputs, head, name=f"{config.cell}_forecaster")
     # XLA compilation trains these small recurrent models slower on CPU, so it stays off.
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=config.learning_rate),
-        loss=masked_mse if outputs(config) > 1 else "mse",
+        loss=masked_mse if config.outputs > 1 else "mse",
         jit_compile=False,
     )
     return model

@@ -16,7 +16,6 @@ import numpy as np
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import WindowedData
-from lstm_core.infer.architecture import outputs
 from lstm_core.nn.backend import keras
 from lstm_core.runs.progress import (
     COMPLETED,
@@ -137,7 +136,7 @@ def train(model: keras.Model, data: WindowedData, config: ExperimentConfig,
     """Fit ``model`` on the training windows; validation windows drive early stopping (their loss
     computed by ``validate`` when given, and only when there are some). A direct model learns
     every step of the horizon ahead of each window, within the window's own part."""
-    ahead = outputs(config)
+    ahead = config.outputs
 
     def targets(part: str, labels: np.ndarray) -> np.ndarray:
         return data.targets_ahead(part, ahead) if ahead > 1 else labels

@@ -37,7 +37,7 @@ from lstm_core.data.windows import check_window_size, prepare
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.eval.classical import Yardstick
-from lstm_core.infer.architecture import outputs, weight_shapes
+from lstm_core.infer.architecture import weight_shapes
 from lstm_core.runs.experiment import ExperimentResult, assemble
 from lstm_core.runs.progress import TrainingResult
 
@@ -327,7 +327,7 @@ def _restore(read: Callable[[str, int], bytes]) -> Restored:
     names = _feature_names(summary)
     series = _series(table, summary, names)
     try:
-        check_window_size(len(series), config.window, 1 + len(names), outputs(config))
+        check_window_size(len(series), config.window, 1 + len(names), config.outputs)
     except ConfigError as exc:
         raise ImportRefusedError(f"this run cannot be rebuilt here: {exc}") from None
     expected = weight_shapes(config, 1 + len(names))

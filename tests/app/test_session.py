@@ -23,7 +23,8 @@ WIDGET_NAMESPACES = ("config.", "param.", "data.", "model.", "history.", "inside
 # Streamlit keeps only the widgets of the page shown: the Run history page's, and the sidebar's.
 ON_THE_HISTORY_PAGE = {SESSION_KEY, "history.compare", "history.import", "history.log_scale",
                        "history.restore", "history.restore_pick", "sidebar.preset", "view.hide",
-                       "view.presenter"}
+                       "view.presenter", "history.train_as.gru", "history.train_as.rnn",
+                       "history.train_as.mlp"}
 
 
 def loose_keys(at: AppTest) -> set[str]:

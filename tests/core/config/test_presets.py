@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from lstm_core.config.presets import PRESETS
+from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.windows import prepare
 from lstm_core.runs.experiment import load_series, run_experiment
 from lstm_core.runs.links import GENERATE, from_query, to_query
@@ -44,3 +46,13 @@ def test_a_preset_trained_twice_gives_the_same_numbers() -> None:
     first, second = run_experiment(config), run_experiment(config)
     assert first.evaluation.test_metrics == second.evaluation.test_metrics
     assert first.training.loss == second.training.loss
+
+
+def test_the_lessons_on_networks_and_strategies_change_one_thing() -> None:
+    """"Direct forecasts don't fade" is the fading rollout with the direct strategy; "a simpler
+    network does as well" is the default setup with a plain RNN."""
+    direct, recursive = PRESETS["direct_no_fade"].config, PRESETS["fading_rollout"].config
+    assert direct.strategy == "direct" and recursive.strategy == "recursive"
+    assert replace(direct, strategy="recursive") == recursive
+    simpler = PRESETS["simpler_network"].config
+    assert simpler.cell == "rnn" and replace(simpler, cell="lstm") == ExperimentConfig()

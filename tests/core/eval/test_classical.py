@@ -117,3 +117,22 @@ def test_the_verdict_never_prints_nan_or_inf(evaluated, lstm_rmse):
                      baselines=result.baselines | {"auto_ets": broken})
     for verdict in (result.verdict(), with_lstm_rmse(result, 2.0).verdict()):
         assert "nan" not in verdict.lower() and "inf" not in verdict.lower()
+
+
+def test_theta_reads_a_bounded_recent_past_on_a_long_series():
+    """AutoTheta's one-step forecast at t sees the last theta_history(season) values before t: an
+    older value changes nothing, a recent one does; a shorter series is read whole."""
+    from lstm_core.eval.classical import _one_step, import_models, theta_history
+
+    season = 12
+    noise = np.random.default_rng(0).normal(0, 0.1, 1300)
+    values = 20 + np.sin(2 * np.pi * np.arange(1300) / season) + noise
+    times = np.arange(1250, 1255)
+    model = import_models()["auto_theta"](season_length=season).fit(values[:1250])
+    first = _one_step("auto_theta", model, values, times, season)
+    assert theta_history(season) == 1000
+    older, recent = values.copy(), values.copy()
+    older[100] += 5  # 1,150 steps before the first test time
+    recent[1200] += 5
+    assert np.array_equal(_one_step("auto_theta", model, older, times, season), first)
+    assert not np.allclose(_one_step("auto_theta", model, recent, times, season), first)
