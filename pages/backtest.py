@@ -9,7 +9,7 @@ import streamlit as st
 
 from lstm_core.eval.evaluation import NO_FIGURE, finite
 from lstm_core.jobs.job import FAILED, IDLE
-from lstm_core.runs.backtest import LABELS, MAX_ORIGINS, WINDOW_KINDS, BacktestResult
+from lstm_core.runs.backtest import MAX_ORIGINS, WINDOW_KINDS, BacktestResult
 from ui import plots
 from ui.frame import require_entry
 from ui.help import HELP
@@ -73,7 +73,7 @@ def error_table(result: BacktestResult) -> pd.DataFrame:
     """Per model: the RMSE over the horizon, mean and spread across origins, then by step; an
     empty cell where an error is not a finite number (the page shows it as "—")."""
     steps = [f"step {s}" for s in range(1, result.spec.horizon + 1)]
-    rows = [[LABELS[key], *(finite(float(v)) for v in (mean, std, *result.rmse_by_step(key)))]
+    rows = [[result.label(key), *(finite(float(v)) for v in (mean, std, *result.rmse_by_step(key)))]
             for key, (mean, std) in result.summary().items()]
     return pd.DataFrame(rows, columns=["model", "mean RMSE", "± std", *steps])
 
@@ -87,7 +87,7 @@ def axis_of(result: BacktestResult, data: Dataset) -> plots.Axis | None:
 
 
 def results(result: BacktestResult, data: Dataset) -> None:
-    labels = {key: LABELS[key] for key in result.models}
+    labels = {key: result.label(key) for key in result.models}
     x = axis_of(result, data)
     st.subheader("The origin stepping through the series")
     st.caption("Press play, or drag the slider: each frame is one origin, with the truth after it "

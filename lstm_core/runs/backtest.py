@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from lstm_core.config.checks import checked_choice, checked_number
-from lstm_core.config.fields import LIMITS
+from lstm_core.config.fields import LIMITS, model_name
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.data.windows import WindowedData, choose_split, prepare
@@ -68,7 +68,7 @@ class BacktestSpec:
     def describe(self) -> str:
         model = "refitted at each origin" if self.refit else "trained once, reused at every origin"
         return (f"{self.origins} origins, {self.horizon} steps each, {self.window_kind} window, "
-                f"LSTM {model}")
+                f"the network {model}")
 
 
 @dataclass
@@ -87,6 +87,11 @@ class BacktestResult:
     forecasts: dict[str, np.ndarray]
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    network: str = "LSTM"  # the name the trained network's forecasts go by
+
+    def label(self, key: str) -> str:
+        """A model's name as the page and the summary show it."""
+        return self.network if key == LSTM else LABELS.get(key, key)
 
     @property
     def complete(self) -> bool:
@@ -120,7 +125,7 @@ class BacktestResult:
             "test_start": self.test_start,
             "origins": self.origins.tolist(),
             "complete": self.complete,
-            "models": {key: LABELS.get(key, key) for key in self.models},
+            "models": {key: self.label(key) for key in self.models},
             "rmse": {key: {"mean": mean, "std": std} for key, (mean, std) in self.summary().items()},
             "rmse_by_step": {key: self.rmse_by_step(key).tolist() for key in self.models},
             "rmse_by_origin": {key: self.rmse_by_origin(key).tolist() for key in self.models},
@@ -194,8 +199,9 @@ def run_backtest(config: ExperimentConfig, series: Series | None, spec: Backtest
         forecasts, skipped = _forecasts(net, linear, data, config.season_length, spec.horizon)
         by_origin.append(forecasts)
         notes += [f"origin {number}: {note}" for note in skipped]
-    return _result(spec, series.values, test_start, origins[:len(by_origin)], by_origin,
+    done = _result(spec, series.values, test_start, origins[:len(by_origin)], by_origin,
                    notes, time.perf_counter() - started)
+    return replace(done, network=model_name(config))
 
 
 def _part(series: Series, start: int, end: int) -> Series:

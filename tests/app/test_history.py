@@ -32,7 +32,7 @@ def test_runs_are_listed_compared_and_restored(app: AppTest) -> None:
     assert app.title[0].value == "Run history"
     table = app.dataframe[0].value
     assert list(table["run"]) == [2, 1] and list(table["seed"]) == [2, 1]
-    assert len(app.get("plotly_chart")) == 2  # the losses and the test predictions, overlaid
+    assert len(app.get("plotly_chart")) == 3  # the losses, the test predictions and the error by horizon
     first_rmse = table.loc[table["run"] == 1, "test RMSE"].item()
     app.selectbox(key="history.restore_pick").set_value(1).run()
     app.button(key="history.restore").click().run()

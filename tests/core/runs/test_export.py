@@ -24,6 +24,7 @@ from lstm_core.runs.export import (
     load_config,
     predictions_csv,
 )
+from lstm_core.runs.links import GENERATE, from_query, to_query
 
 
 @pytest.fixture(scope="module")
@@ -187,7 +188,8 @@ def tiny(cell: str, strategy: str) -> ExperimentResult:
 
 @pytest.mark.parametrize("cell", ["lstm", "gru", "rnn", "mlp"])
 @pytest.mark.parametrize("strategy", ["recursive", "direct"])
-def test_every_cell_and_strategy_trains_exports_and_imports(cell: str, strategy: str) -> None:
+def test_every_cell_and_strategy_trains_exports_imports_and_reproduces_through_its_link(
+        cell: str, strategy: str) -> None:
     first = tiny(cell, strategy)
     assert first.keras_check is not None and first.keras_check < 1e-5  # the NumPy copy is Keras' net
     assert first.net.cell == cell and first.net.outputs == (12 if strategy == "direct" else 1)
@@ -200,6 +202,11 @@ def test_every_cell_and_strategy_trains_exports_and_imports(cell: str, strategy:
     assert np.array_equal(restored.evaluation.test_predictions, first.evaluation.test_predictions)
     assert np.array_equal(restored.forecast, first.forecast)
     assert np.array_equal(restored.test_rollout.predicted, first.test_rollout.predicted)
+    shared = from_query(to_query(first.config, GENERATE))
+    assert shared.notices == [] and shared.config == first.config
+    again = run_experiment(shared.config)
+    assert again.evaluation.test_metrics.rmse == first.evaluation.test_metrics.rmse
+    assert np.array_equal(again.forecast, first.forecast)
 
 
 @pytest.mark.slow
