@@ -1,7 +1,7 @@
 """One hostile input through the app's own entry point, in this process: ``python -m
 tests.hostile.entry <csv|bundle|config|link> <path>``.
 
-Prints one JSON line, ``{"outcome": "refused" | "accepted", "message": ...}``: a refusal is an
+Prints one JSON line, ``{"outcome": "refused" | "accepted", "message": ..., "peak_mb": ...}``: a refusal is an
 :class:`LSTMLabError` (a sentence for a person); any other exception propagates, and the harness
 counts it as a crash.
 """
@@ -62,12 +62,22 @@ def open_link(path: Path) -> str:
 ENTRIES = {"csv": load_csv_upload, "bundle": import_bundle, "config": import_config, "link": open_link}
 
 
+def peak_mb() -> float:
+    """This process's peak resident memory since it started Python (VmHWM of its own address
+    space; ``ru_maxrss`` would also count the parent it was forked from)."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(kind: str, path: str) -> None:
     try:
         outcome, message = "accepted", ENTRIES[kind](Path(path))
     except LSTMLabError as exc:
         outcome, message = "refused", str(exc)
-    print(json.dumps({"outcome": outcome, "message": message[:MESSAGE_CHARS]}), flush=True)
+    print(json.dumps({"outcome": outcome, "message": message[:MESSAGE_CHARS], "peak_mb": peak_mb()}),
+          flush=True)
 
 
 if __name__ == "__main__":

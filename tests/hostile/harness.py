@@ -3,7 +3,9 @@
 A :class:`Case` writes its input into a folder (generated, never a committed file);
 :func:`run_case` hands it to ``python -m tests.hostile.entry <kind> <path>`` and watches the child:
 a time ceiling of :data:`TIME_CEILING_S`, a memory ceiling of :data:`MEMORY_CEILING_MB` (its peak
-resident memory, polled from /proc and read exactly from the kernel when it ends) and, as a
+resident memory, polled from /proc while it runs and reported exactly by the child itself when it
+ends; the kernel's ``ru_maxrss`` is not used, as it also counts the parent the child was forked
+from, a test process that may hold a gigabyte of TensorFlow) and, as a
 safety stop only, an address-space limit of :data:`ADDRESS_SPACE_LIMIT` bytes, high enough for
 NumPy, pandas and scikit-learn to import. ``python -m tests.hostile.harness`` prints every case's
 outcome, peak memory and time as JSON lines.
@@ -81,22 +83,23 @@ def _limit_address_space() -> None:
 
 def _watch(child: subprocess.Popen) -> tuple[int, float, float, Result | None]:
     """Wait for ``child``, killing it past a ceiling: (wait status, peak MB, seconds, ceiling hit)."""
-    start, stopped = time.monotonic(), None
+    start, stopped, peak = time.monotonic(), None, 0.0
     while True:
-        pid, status, usage = os.wait4(child.pid, os.WNOHANG)
+        pid, status = os.waitpid(child.pid, os.WNOHANG)
         if pid:
             break
+        peak = max(peak, _peak_mb(child.pid))
         if time.monotonic() - start > TIME_CEILING_S:
             stopped = "timeout"
-        elif _peak_mb(child.pid) > MEMORY_CEILING_MB:
+        elif peak > MEMORY_CEILING_MB:
             stopped = "memory"
         if stopped:
             os.kill(child.pid, signal.SIGKILL)
-            _, status, usage = os.wait4(child.pid, 0)
+            _, status = os.waitpid(child.pid, 0)
             break
         time.sleep(POLL_S)
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here: Popen must not wait again
-    return status, usage.ru_maxrss / 1024, time.monotonic() - start, stopped
+    return status, peak, time.monotonic() - start, stopped
 
 
 def _peak_mb(pid: int) -> float:
@@ -117,6 +120,7 @@ def _outcome(status: int, stopped: Result | None, out: str, err: str, peak_mb: f
     if os.waitstatus_to_exitcode(status) == 0:
         try:
             said = json.loads(out.strip().splitlines()[-1])
+            peak_mb = max(peak_mb, float(said["peak_mb"]))
             return Outcome(said["outcome"], str(said["message"]), peak_mb, seconds)
         except (IndexError, ValueError, KeyError, TypeError):
             return Outcome("crashed", f"no outcome printed: {out[-300:]!r}", peak_mb, seconds)
