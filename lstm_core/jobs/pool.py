@@ -1,4 +1,8 @@
-"""Trainings of every session on one server, run in a few worker processes.
+"""Trainings of every session on one server, run in a few workers: processes of this machine
+(the default engine, :class:`LocalProcesses`) or Ray actors on a cluster
+(:mod:`lstm_core.jobs.ray_engine`, chosen by ``LSTM_LAB_RAY_ADDRESS``). The pool is the one
+execution interface: whoever submits work (a page's job, a search, a backtest) never knows which
+engine runs it; the queue, the fairness rules and the limits below hold for both.
 
 A workshop server has tens of people and a handful of cores. :class:`TrainingPool` runs at most
 ``max_workers`` trainings at once (default: one per core), each in a process of its own
@@ -28,6 +32,7 @@ from __future__ import annotations
 import atexit
 import gc
 import itertools
+import logging
 import os
 import queue
 import socket
@@ -37,9 +42,10 @@ import threading
 import time
 import weakref
 from collections import deque
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import Any, Protocol
 
 from lstm_core.errors import LSTMLabError
 from lstm_core.jobs.messages import (
@@ -57,6 +63,7 @@ from lstm_core.jobs.messages import (
     Work,
 )
 
+LOGGER = logging.getLogger(__name__)
 CANCELLED_IN_QUEUE = "stopped while waiting for a free training slot: nothing was trained"
 SHUTTING_DOWN = "the server is shutting down"
 HOUSEKEEPING_SECONDS = 5.0
@@ -87,7 +94,7 @@ class _Task:
     listener: weakref.ref[Listener]
     owner: str | None = None
     worker: _Worker | None = None
-    started: float = 0.0  # when a worker took it (monotonic)
+    started: float = 0.0  # when its worker began it (monotonic): its first report
     stop_sent: float = 0.0  # when it was stopped for the time limit
 
     def tell(self, report: Report) -> None:
@@ -97,17 +104,94 @@ class _Task:
             report.tell(listener)
 
 
+class Channel(Protocol):
+    """How the pool talks to one worker, wherever it runs: a process of this machine
+    (:class:`ProcessChannel`) or a Ray actor (:mod:`lstm_core.jobs.ray_engine`)."""
+
+    kind: str  # the worker, in words: "training process", "Ray worker"
+
+    @property
+    def pid(self) -> int | None: ...
+    def send(self, message: ToWorker) -> None: ...
+    def receive(self) -> Iterator[FromWorker]: ...
+    def close(self) -> str: ...
+    def kill(self) -> None: ...
+
+
+class Launcher(Protocol):
+    """Starts workers for a pool: the engine that runs the trainings."""
+
+    name: str
+
+    def slots(self) -> int: ...
+    def threads(self, max_workers: int) -> int: ...
+    def start(self, threads: int, memory_mb: int, preload: bool) -> Channel: ...
+
+
+class ProcessChannel:
+    """A worker process of this machine, spoken to over a socket pair."""
+
+    kind = "training process"
+
+    def __init__(self, threads: int, memory_mb: int, preload: bool) -> None:
+        parent, child = socket.socketpair()
+        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(threads), LSTM_LAB_WORKER_MEMORY_MB=str(memory_mb))
+        command = [sys.executable, "-m", "lstm_core.jobs.worker", str(child.fileno())]
+        self.process = subprocess.Popen(command + (["preload"] if preload else []),
+                                        pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL)
+        child.close()
+        self.conn = Connection(parent.detach())
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def send(self, message: ToWorker) -> None:
+        self.conn.send(message)
+
+    def receive(self) -> Iterator[FromWorker]:
+        while True:
+            try:
+                yield self.conn.recv()
+            except (EOFError, OSError):
+                return
+
+    def close(self) -> str:
+        """Wait for the process to end (it has closed its end); how it ended, in words."""
+        self.conn.close()
+        return f"exit code {self.process.wait()}"
+
+    def kill(self) -> None:
+        self.process.kill()
+
+
+class LocalProcesses:
+    """The default engine: worker processes on this machine, one training each, sharing its cores."""
+
+    name = "local"
+
+    def slots(self) -> int:
+        return _env_int("LSTM_LAB_MAX_TRAININGS", os.cpu_count() or 1)
+
+    def threads(self, max_workers: int) -> int:
+        """Each concurrent training gets its share of the cores, so they don't thrash each other."""
+        return max(1, (os.cpu_count() or 1) // max_workers)
+
+    def start(self, threads: int, memory_mb: int, preload: bool) -> Channel:
+        return ProcessChannel(threads, memory_mb, preload)
+
+
 @dataclass
 class _Worker:
-    """One training process and the threads that talk to it."""
+    """One worker, its channel and the thread that sends to it."""
 
-    process: subprocess.Popen
-    conn: Connection
+    channel: Channel
     outbox: queue.Queue[ToWorker | None] = field(default_factory=queue.Queue)
     task: _Task | None = None
     trainings: int = 0
     idle_since: float = field(default_factory=time.monotonic)
     retiring: bool = False
+    ended: threading.Event = field(default_factory=threading.Event)  # its reader has seen it end
 
     def post(self, message: ToWorker) -> None:
         """Queue a message: sending may wait while the worker is busy importing TensorFlow."""
@@ -116,7 +200,7 @@ class _Worker:
     def send_all(self) -> None:
         while (message := self.outbox.get()) is not None:
             try:
-                self.conn.send(message)
+                self.channel.send(message)
             except (OSError, ValueError):  # the worker is gone; its reader reports it
                 return
 
@@ -138,13 +222,13 @@ class TrainingPool:
     def __init__(self, max_workers: int | None = None, recycle_after: int | None = None,
                  idle_seconds: float | None = None, preload: bool = True,
                  max_seconds: float | None = None, memory_mb: int | None = None,
-                 housekeeping_seconds: float | None = None, stop_grace: float | None = None) -> None:
-        cores = os.cpu_count() or 1
-        self.max_workers = max_workers or _env_int("LSTM_LAB_MAX_TRAININGS", cores)
+                 housekeeping_seconds: float | None = None, stop_grace: float | None = None,
+                 launcher: Launcher | None = None) -> None:
+        self.launcher = launcher or LocalProcesses()
+        self.max_workers = max_workers or self.launcher.slots()
         self.recycle_after = recycle_after or _env_int("LSTM_LAB_RECYCLE_AFTER", 10)
         self.idle_seconds = idle_seconds or _env_int("LSTM_LAB_WORKER_IDLE_SECONDS", 600)
-        # Each concurrent training gets its share of the cores, so they don't thrash each other.
-        self.threads = max(1, cores // self.max_workers)
+        self.threads = self.launcher.threads(self.max_workers)
         self.preload = preload
         self.max_seconds = max_seconds or _env_int("LSTM_LAB_MAX_JOB_SECONDS", 3600)
         self.memory_mb = memory_mb or _env_int("LSTM_LAB_WORKER_MEMORY_MB", 4096)
@@ -214,7 +298,8 @@ class TrainingPool:
                 "running": sum(w.task is not None for w in self._workers),
                 "queued": len(self._pending),
                 "started_workers": self.started_workers,
-                "worker_pids": [w.process.pid for w in self._workers],
+                "worker_pids": [w.channel.pid for w in self._workers],
+                "engine": self.launcher.name,
                 "max_workers": self.max_workers,
                 "threads_per_training": self.threads,
             }
@@ -230,10 +315,8 @@ class TrainingPool:
                 worker.post(StopTask(worker.task.id))
             worker.retire()
         for worker in workers:
-            try:
-                worker.process.wait(5)
-            except subprocess.TimeoutExpired:
-                worker.process.kill()
+            if not worker.ended.wait(5):
+                worker.channel.kill()
         for task in pending:
             task.tell(Failed(task.id, SHUTTING_DOWN))
 
@@ -258,18 +341,11 @@ class TrainingPool:
                     return
                 worker = self._spawn()
             self._pending.remove(task)
-            task.worker, worker.task, task.started = worker, task, time.monotonic()
+            task.worker, worker.task = worker, task
             worker.post(RunTask(task.id, task.work))
 
     def _spawn(self) -> _Worker:
-        parent, child = socket.socketpair()
-        env = dict(os.environ, LSTM_LAB_TF_THREADS=str(self.threads),
-                   LSTM_LAB_WORKER_MEMORY_MB=str(self.memory_mb))
-        command = [sys.executable, "-m", "lstm_core.jobs.worker", str(child.fileno())]
-        process = subprocess.Popen(command + (["preload"] if self.preload else []),
-                                   pass_fds=(child.fileno(),), env=env, stdin=subprocess.DEVNULL)
-        child.close()
-        worker = _Worker(process, Connection(parent.detach()))
+        worker = _Worker(self.launcher.start(self.threads, self.memory_mb, self.preload))
         self._workers.append(worker)
         self.started_workers += 1
         threading.Thread(target=worker.send_all, name="lstm-lab-send", daemon=True).start()
@@ -280,16 +356,14 @@ class TrainingPool:
 
     def _read(self, worker: _Worker) -> None:
         """Forward one worker's reports to the listeners, until the worker ends."""
-        while True:
-            try:
-                message: FromWorker = worker.conn.recv()
-            except (EOFError, OSError):
-                break
+        for message in worker.channel.receive():
             if isinstance(message, Ready):
                 continue
             task = self._tasks.get(message.task_id)
             if task is None:
                 continue
+            if not task.started:  # the time limit counts from here, not from a worker's start-up
+                task.started = time.monotonic()
             if isinstance(message, Ended):
                 self._finish(worker, task)
             task.tell(message)
@@ -308,8 +382,7 @@ class TrainingPool:
 
     def _lost(self, worker: _Worker) -> None:
         """The worker's connection closed: it retired, or it died (then its training fails)."""
-        worker.conn.close()
-        code = worker.process.wait()
+        how = worker.channel.close()
         with self._lock:
             task = worker.task
             if worker in self._workers:
@@ -320,6 +393,7 @@ class TrainingPool:
                 worker.outbox.put(None)
             if not self._closed.is_set():
                 self._dispatch()
+        worker.ended.set()
         if task is None:
             return
         if self._closed.is_set():
@@ -328,7 +402,7 @@ class TrainingPool:
             task.tell(Failed(task.id, f"ended: it ran past the limit of {_minutes(self.max_seconds)} "
                                       "per job and did not stop; try fewer epochs or a smaller model"))
         else:
-            task.tell(Failed(task.id, f"the training process stopped unexpectedly (exit code {code}), "
+            task.tell(Failed(task.id, f"the {worker.channel.kind} stopped unexpectedly ({how}), "
                                       "perhaps out of memory: try a smaller model or fewer windows; "
                                       "other trainings are not affected"))
 
@@ -343,7 +417,7 @@ class TrainingPool:
                                if w.task is None and now - w.idle_since > self.idle_seconds]:
                     self._workers.remove(worker)
                     worker.retire()
-                overdue = [w for w in self._workers if w.task is not None
+                overdue = [w for w in self._workers if w.task is not None and w.task.started
                            and now - w.task.started > self.max_seconds]
             for worker in overdue:
                 self._enforce_time_limit(worker, now)
@@ -361,18 +435,36 @@ class TrainingPool:
                                      f"{_minutes(self.max_seconds)} on this server"))
             worker.post(StopTask(task.id))
         elif now - task.stop_sent > self.stop_grace:
-            worker.process.kill()  # its reader reports the job as failed; the others go on
+            worker.channel.kill()  # its reader reports the job as failed; the others go on
 
 
 _shared: TrainingPool | None = None
 _shared_lock = threading.Lock()
 
 
+def engine_from_environment() -> Launcher:
+    """Ray when ``LSTM_LAB_RAY_ADDRESS`` names a cluster (``auto``, ``host:port``, ``local``),
+    else worker processes on this machine. A cluster that cannot be reached is said in the log,
+    and the trainings run here."""
+    address = os.environ.get("LSTM_LAB_RAY_ADDRESS", "").strip()
+    if not address:
+        return LocalProcesses()
+    try:
+        from lstm_core.jobs.ray_engine import RayCluster
+
+        return RayCluster(address)
+    except Exception as exc:
+        LOGGER.error("LSTM_LAB_RAY_ADDRESS=%s: cannot use the Ray cluster (%s); "
+                     "trainings run on this machine instead", address, exc)
+        return LocalProcesses()
+
+
 def shared_pool() -> TrainingPool:
-    """The server's one pool, made on first use and shut down when the server exits."""
+    """The server's one pool, made on first use and shut down when the server exits; its engine
+    comes from the environment (:func:`engine_from_environment`)."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = TrainingPool()
+            _shared = TrainingPool(launcher=engine_from_environment())
             atexit.register(_shared.shutdown)
         return _shared

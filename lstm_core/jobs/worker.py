@@ -21,12 +21,14 @@ import resource
 import sys
 import threading
 from multiprocessing.connection import Connection
+from typing import Protocol
 
 from lstm_core.jobs.messages import (
     Epoch,
     Exit,
     Failed,
     Finished,
+    FromWorker,
     Ready,
     RunTask,
     Stage,
@@ -35,6 +37,8 @@ from lstm_core.jobs.messages import (
     Work,
 )
 from lstm_core.runs.progress import failure_message
+
+STARTING = "starting"
 
 
 class _Inbox:
@@ -71,8 +75,15 @@ class _Inbox:
             self.stops.pop(task_id, None)
 
 
-def run_task(conn: Connection, task_id: int, work: Work, stop: threading.Event) -> None:
+class Sender(Protocol):
+    """Where a task's reports go: the pool's socket, or a Ray actor's stream."""
+
+    def send(self, message: FromWorker) -> None: ...
+
+
+def run_task(conn: Sender, task_id: int, work: Work, stop: threading.Event) -> None:
     """Run one training, forwarding its stages and epochs; end with its result or its error."""
+    conn.send(Stage(task_id, STARTING))  # the pool's clock for the time limit starts here
     try:
         result = work(progress=lambda event: conn.send(Epoch(task_id, event)), stop=stop,
                       on_stage=lambda name: conn.send(Stage(task_id, name)))
@@ -85,13 +96,18 @@ def run_task(conn: Connection, task_id: int, work: Work, stop: threading.Event) 
         conn.send(Failed(task_id, failure_message(exc)))
 
 
+def preload_libraries() -> None:
+    """Import TensorFlow and statsforecast now, rather than in the first training."""
+    from lstm_core.eval.classical import import_models
+    from lstm_core.nn import backend  # noqa: F401  (TensorFlow, its threads sized from the environment)
+
+    import_models()
+
+
 def serve(conn: Connection, preload: bool) -> None:
     inbox = _Inbox(conn)
     if preload:
-        from lstm_core.eval.classical import import_models
-        from lstm_core.nn import backend  # noqa: F401  (imports TensorFlow now rather than in the first training)
-
-        import_models()  # statsforecast too: seconds the first training need not wait
+        preload_libraries()
     conn.send(Ready(os.getpid()))
     while (task := inbox.tasks.get()) is not None:
         run_task(conn, *task)
@@ -107,12 +123,26 @@ def lower_priority() -> None:
         os.nice(10)
 
 
-def limit_memory() -> None:
+def data_memory() -> int:
+    """This process's data memory now (bytes; Linux's VmData), what RLIMIT_DATA limits; 0 elsewhere."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmData:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def limit_memory(on_top: bool = False) -> None:
     """At most ``LSTM_LAB_WORKER_MEMORY_MB`` of data memory (the pool sets it): a training that
-    would need more fails alone, with a MemoryError or its process ended, never the machine."""
+    would need more fails alone, with a MemoryError or its process ended, never the machine.
+    ``on_top``: that much more than the process holds now (a Ray worker maps hundreds of MB for
+    its own runtime before any training)."""
     megabytes = os.environ.get("LSTM_LAB_WORKER_MEMORY_MB", "")
     if megabytes.isdigit() and int(megabytes) > 0:
-        limit = int(megabytes) * 2**20
+        limit = int(megabytes) * 2**20 + (data_memory() if on_top else 0)
         resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 

@@ -1,4 +1,8 @@
-"""The server's training pool: trainings in worker processes, a limit, a queue, faults contained.
+"""The server's training pool: trainings in workers, a limit, a queue, faults contained.
+
+The same contract holds whichever engine runs the workers, so every test runs twice: with
+worker processes on this machine (the default engine) and with Ray actors on a real Ray cluster
+started for the tests (``ray start --head``, see tests/ray_cluster.py).
 
 Most tests hand the pool small stand-in trainings (below: picklable functions that report
 epochs without TensorFlow) in workers that don't preload TensorFlow, so they take seconds;
@@ -11,7 +15,7 @@ import gc
 import os
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import partial
 from pathlib import Path
 
@@ -19,7 +23,7 @@ import pytest
 
 from lstm_core import ExperimentConfig, generate
 from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, JobBusyError, TrainingJob
-from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, TrainingPool
+from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, LocalProcesses, TrainingPool
 from lstm_core.runs.progress import EpochProgress
 from tests.waiting import wait_until
 
@@ -53,11 +57,29 @@ def workers_import_this_module(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYTHONPATH", str(ROOT))
 
 
+@pytest.fixture(params=["local", "ray"])
+def make_pool(request: pytest.FixtureRequest) -> Iterator[Callable[..., TrainingPool]]:
+    """Makes pools on one engine (each test runs with both), shutting them down after the test."""
+    if request.param == "ray":
+        from lstm_core.jobs.ray_engine import RayCluster
+
+        launcher = RayCluster(request.getfixturevalue("ray_address"))
+    else:
+        launcher = LocalProcesses()
+    made: list[TrainingPool] = []
+
+    def make(**options) -> TrainingPool:
+        made.append(TrainingPool(launcher=launcher, **options))
+        return made[-1]
+
+    yield make
+    for pool in made:
+        pool.shutdown()
+
+
 @pytest.fixture
-def pool() -> Iterator[TrainingPool]:
-    made = TrainingPool(max_workers=1, preload=False)
-    yield made
-    made.shutdown()
+def pool(make_pool) -> TrainingPool:
+    return make_pool(max_workers=1, preload=False)
 
 
 def started(pool: TrainingPool, epochs: int = 1000, seconds: float = 0.05) -> TrainingJob:
@@ -66,21 +88,18 @@ def started(pool: TrainingPool, epochs: int = 1000, seconds: float = 0.05) -> Tr
     return job
 
 
-def test_a_real_training_runs_in_a_worker_process_and_reports_every_epoch() -> None:
-    pool = TrainingPool(max_workers=1)
-    try:
-        job = TrainingJob(pool=pool)
-        job.start(ExperimentConfig(window=5, units=[4], epochs=3, patience=0), generate("sine", length=200))
-        assert job.join(TIMEOUT)
-        snap = job.snapshot()
-        assert (snap.state, snap.error) == (FINISHED, None)
-        assert snap.state is FINISHED  # the job's own states, passed on by the worker and the pool
-        assert [e.epoch for e in snap.epochs] == [1, 2, 3]
-        assert job.result.training.loss == [e.loss for e in snap.epochs]
-        assert job.result.evaluation.test_metrics.rmse > 0
-        assert job.result.threads == pool.threads  # TensorFlow sized by the pool
-    finally:
-        pool.shutdown()
+def test_a_real_training_runs_in_a_worker_process_and_reports_every_epoch(make_pool) -> None:
+    pool = make_pool(max_workers=1)
+    job = TrainingJob(pool=pool)
+    job.start(ExperimentConfig(window=5, units=[4], epochs=3, patience=0), generate("sine", length=200))
+    assert job.join(TIMEOUT)
+    snap = job.snapshot()
+    assert (snap.state, snap.error) == (FINISHED, None)
+    assert snap.state is FINISHED  # the job's own states, passed on by the worker and the pool
+    assert [e.epoch for e in snap.epochs] == [1, 2, 3]
+    assert job.result.training.loss == [e.loss for e in snap.epochs]
+    assert job.result.evaluation.test_metrics.rmse > 0
+    assert job.result.threads == pool.threads  # TensorFlow sized by the pool
 
 
 def test_trainings_beyond_the_limit_wait_in_a_queue_and_show_their_place(pool: TrainingPool) -> None:
@@ -102,20 +121,18 @@ def test_trainings_beyond_the_limit_wait_in_a_queue_and_show_their_place(pool: T
     assert third.join(TIMEOUT) and third.result["pid"] == first.result["pid"]  # the same worker
 
 
-def test_the_limit_is_a_limit_on_simultaneous_trainings() -> None:
-    pool = TrainingPool(max_workers=2, preload=False)
-    try:
-        jobs = [started(pool) for _ in range(3)]
-        wait_until(lambda: all(j.snapshot().epoch >= 1 for j in jobs[:2]))
-        assert pool.stats()["running"] == 2 and pool.stats()["queued"] == 1
-        assert jobs[2].snapshot().queue_position == 1
-        assert pool.threads == max(1, (os.cpu_count() or 1) // 2)
-        for job in jobs:
-            job.stop()
-        assert all(job.join(TIMEOUT) for job in jobs)
-        assert len({job.result["pid"] for job in jobs[:2]}) == 2
-    finally:
-        pool.shutdown()
+def test_the_limit_is_a_limit_on_simultaneous_trainings(make_pool) -> None:
+    pool = make_pool(max_workers=2, preload=False)
+    jobs = [started(pool) for _ in range(3)]
+    wait_until(lambda: all(j.snapshot().epoch >= 1 for j in jobs[:2]))
+    assert pool.stats()["running"] == 2 and pool.stats()["queued"] == 1
+    assert jobs[2].snapshot().queue_position == 1
+    # TensorFlow's threads: a share of this machine's cores, or the CPUs each Ray actor declares
+    assert pool.threads == (1 if pool.launcher.name == "ray" else max(1, (os.cpu_count() or 1) // 2))
+    for job in jobs:
+        job.stop()
+    assert all(job.join(TIMEOUT) for job in jobs)
+    assert len({job.result["pid"] for job in jobs[:2]}) == 2
 
 
 def test_an_exception_inside_a_training_is_reported_and_the_pool_goes_on(pool: TrainingPool) -> None:
@@ -133,31 +150,30 @@ def test_a_crashed_training_process_fails_only_its_own_training(pool: TrainingPo
     waiting = started(pool, epochs=2, seconds=0.01)
     assert job.join(TIMEOUT)
     assert job.snapshot().state == FAILED
-    assert "training process stopped unexpectedly (exit code 3)" in job.snapshot().error
+    error = job.snapshot().error
+    assert "stopped unexpectedly" in error and "other trainings are not affected" in error
+    if pool.launcher.name == "local":
+        assert "the training process stopped unexpectedly (exit code 3)" in error
+    else:
+        assert "the Ray worker stopped unexpectedly (The actor died" in error
     assert waiting.join(TIMEOUT) and waiting.snapshot().state == FINISHED  # a new worker took over
     assert pool.stats()["started_workers"] == 2
 
 
-def test_workers_are_replaced_after_some_trainings_so_memory_cannot_pile_up() -> None:
-    pool = TrainingPool(max_workers=1, recycle_after=2, preload=False)
-    try:
-        pids = []
-        for _ in range(3):
-            job = started(pool, epochs=1, seconds=0.01)
-            assert job.join(TIMEOUT)
-            pids.append(job.result["pid"])
-        assert pids[0] == pids[1] != pids[2]
-    finally:
-        pool.shutdown()
+def test_workers_are_replaced_after_some_trainings_so_memory_cannot_pile_up(make_pool) -> None:
+    pool = make_pool(max_workers=1, recycle_after=2, preload=False)
+    pids = []
+    for _ in range(3):
+        job = started(pool, epochs=1, seconds=0.01)
+        assert job.join(TIMEOUT)
+        pids.append(job.result["pid"])
+    assert pids[0] == pids[1] != pids[2]
 
 
-def test_idle_workers_are_ended() -> None:
-    pool = TrainingPool(max_workers=1, idle_seconds=0.3, preload=False)
-    try:
-        assert started(pool, epochs=1, seconds=0.01).join(TIMEOUT)
-        wait_until(lambda: pool.stats()["workers"] == 0, timeout=10)
-    finally:
-        pool.shutdown()
+def test_idle_workers_are_ended(make_pool) -> None:
+    pool = make_pool(max_workers=1, idle_seconds=0.3, preload=False)
+    assert started(pool, epochs=1, seconds=0.01).join(TIMEOUT)
+    wait_until(lambda: pool.stats()["workers"] == 0, timeout=10)
 
 
 def test_a_collected_job_cancels_its_training(pool: TrainingPool) -> None:
@@ -189,67 +205,65 @@ def owned(pool: TrainingPool, owner: str, epochs: int = 1000) -> TrainingJob:
     return job
 
 
-def test_a_session_holds_one_running_and_one_queued_job_however_many_slots_are_free() -> None:
-    pool = TrainingPool(max_workers=2, preload=False)
-    try:
-        first, second = owned(pool, "alice"), owned(pool, "alice")
-        wait_until(lambda: first.snapshot().epoch >= 1)
-        # A slot is free, yet alice's second job waits for her first: she cannot take both slots.
-        assert second.snapshot().queue_position == 1 and second.snapshot().epoch == 0
-        with pytest.raises(JobBusyError, match="one job running and one waiting"):
-            owned(pool, "alice")
-        other = owned(pool, "bob")  # someone else gets the free slot at once, ahead of alice's
-        wait_until(lambda: other.snapshot().epoch >= 1)
-        assert pool.stats()["running"] == 2
-        first.stop()
-        assert first.join(TIMEOUT)
-        wait_until(lambda: second.snapshot().epoch >= 1)  # then alice's next one runs
-        third = owned(pool, "alice")  # and she may queue one again
-        assert third.snapshot().queue_position == 1
-        for job in (second, third, other):
-            job.stop()
-        assert all(job.join(TIMEOUT) for job in (second, third, other))
-    finally:
-        pool.shutdown()
+def test_a_session_holds_one_running_and_one_queued_job_however_many_slots_are_free(make_pool) -> None:
+    pool = make_pool(max_workers=2, preload=False)
+    first, second = owned(pool, "alice"), owned(pool, "alice")
+    wait_until(lambda: first.snapshot().epoch >= 1)
+    # A slot is free, yet alice's second job waits for her first: she cannot take both slots.
+    assert second.snapshot().queue_position == 1 and second.snapshot().epoch == 0
+    with pytest.raises(JobBusyError, match="one job running and one waiting"):
+        owned(pool, "alice")
+    other = owned(pool, "bob")  # someone else gets the free slot at once, ahead of alice's
+    wait_until(lambda: other.snapshot().epoch >= 1)
+    assert pool.stats()["running"] == 2
+    first.stop()
+    assert first.join(TIMEOUT)
+    wait_until(lambda: second.snapshot().epoch >= 1)  # then alice's next one runs
+    third = owned(pool, "alice")  # and she may queue one again
+    assert third.snapshot().queue_position == 1
+    for job in (second, third, other):
+        job.stop()
+    assert all(job.join(TIMEOUT) for job in (second, third, other))
 
 
-def test_a_job_past_the_time_limit_is_stopped_and_keeps_what_it_did() -> None:
-    pool = TrainingPool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2)
-    try:
-        job = started(pool, epochs=100_000, seconds=0.05)
-        assert job.join(TIMEOUT)
-        snap = job.snapshot()
-        assert snap.state == FINISHED and 0 < job.result["epochs"] < 100_000
-        assert snap.elapsed < 30
-    finally:
-        pool.shutdown()
+def test_a_job_past_the_time_limit_is_stopped_and_keeps_what_it_did(make_pool) -> None:
+    pool = make_pool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2)
+    job = started(pool, epochs=100_000, seconds=0.05)
+    assert job.join(TIMEOUT)
+    snap = job.snapshot()
+    assert snap.state == FINISHED and 0 < job.result["epochs"] < 100_000
+    assert snap.elapsed < 30
 
 
-def test_a_job_that_ignores_the_time_limit_is_ended_with_its_worker_alone() -> None:
-    pool = TrainingPool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2,
+def test_a_job_that_ignores_the_time_limit_is_ended_with_its_worker_alone(make_pool) -> None:
+    pool = make_pool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2,
                         stop_grace=1)
-    try:
-        job = TrainingJob(pool=pool)
-        job.start_work(ignoring_stop, 1)
-        assert job.join(TIMEOUT)
-        assert job.snapshot().state == FAILED
-        assert "ran past the limit of 1 second per job" in job.snapshot().error
-        after = started(pool, epochs=2, seconds=0.01)
-        assert after.join(TIMEOUT) and after.snapshot().state == FINISHED
-    finally:
-        pool.shutdown()
+    job = TrainingJob(pool=pool)
+    job.start_work(ignoring_stop, 1)
+    assert job.join(TIMEOUT)
+    assert job.snapshot().state == FAILED
+    assert "ran past the limit of 1 second per job" in job.snapshot().error
+    after = started(pool, epochs=2, seconds=0.01)
+    assert after.join(TIMEOUT) and after.snapshot().state == FINISHED
 
 
-def test_a_job_that_needs_more_memory_than_a_worker_may_use_fails_alone() -> None:
-    pool = TrainingPool(max_workers=1, preload=False, memory_mb=400)
-    try:
-        job = TrainingJob(pool=pool)
-        job.start_work(partial(hogging, 1000), 1)
-        assert job.join(TIMEOUT)
-        assert job.snapshot().state == FAILED
-        assert "more memory than one job may use" in job.snapshot().error
-        fits = TrainingJob(pool=pool)
-        fits.start_work(partial(hogging, 50), 1)
-        assert fits.join(TIMEOUT) and fits.result == 50 * 2**20
-    finally:
-        pool.shutdown()
+def test_a_job_that_needs_more_memory_than_a_worker_may_use_fails_alone(make_pool) -> None:
+    pool = make_pool(max_workers=1, preload=False, memory_mb=400)
+    job = TrainingJob(pool=pool)
+    job.start_work(partial(hogging, 1000), 1)
+    assert job.join(TIMEOUT)
+    assert job.snapshot().state == FAILED
+    assert "more memory than one job may use" in job.snapshot().error
+    fits = TrainingJob(pool=pool)
+    fits.start_work(partial(hogging, 50), 1)
+    assert fits.join(TIMEOUT) and fits.result == 50 * 2**20
+
+
+def test_the_engine_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, ray_address: str) -> None:
+    from lstm_core.jobs.pool import engine_from_environment
+
+    monkeypatch.delenv("LSTM_LAB_RAY_ADDRESS", raising=False)
+    assert engine_from_environment().name == "local"
+    monkeypatch.setenv("LSTM_LAB_RAY_ADDRESS", ray_address)
+    engine = engine_from_environment()
+    assert engine.name == "ray" and engine.slots() == 2  # the test cluster's two CPUs
