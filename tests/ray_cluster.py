@@ -21,7 +21,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RAY = Path(sys.executable).with_name("ray")
-CPUS = 2
+CPUS = 3  # more than the cores: a search job on one and two trials at once beside it
 
 
 def _free_port() -> int:

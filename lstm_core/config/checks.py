@@ -9,6 +9,7 @@ but its errors, so the data modules can use it too.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Sequence
 from numbers import Real
 
@@ -50,3 +51,9 @@ def checked_choice(name: str, value: object, choices: Sequence[str]) -> str:
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, got {value!r}")
     return value  # type: ignore[return-value]
+
+
+def env_count(name: str, default: int) -> int:
+    """A positive whole number from the environment variable ``name``, else ``default``."""
+    value = os.environ.get(name, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else default

@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
+from lstm_core.config.checks import env_count
 from lstm_core.errors import LSTMLabError
 from lstm_core.jobs.messages import (
     Ended,
@@ -81,10 +82,6 @@ def _minutes(seconds: float) -> str:
         return f"{minutes:.0f} minutes"
     return f"{seconds:.0f} second" + ("s" if round(seconds) != 1 else "")
 
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip().isdigit() and int(value) > 0 else default
 
 
 @dataclass
@@ -171,7 +168,7 @@ class LocalProcesses:
     name = "local"
 
     def slots(self) -> int:
-        return _env_int("LSTM_LAB_MAX_TRAININGS", os.cpu_count() or 1)
+        return env_count("LSTM_LAB_MAX_TRAININGS", os.cpu_count() or 1)
 
     def threads(self, max_workers: int) -> int:
         """Each concurrent training gets its share of the cores, so they don't thrash each other."""
@@ -226,12 +223,12 @@ class TrainingPool:
                  launcher: Launcher | None = None) -> None:
         self.launcher = launcher or LocalProcesses()
         self.max_workers = max_workers or self.launcher.slots()
-        self.recycle_after = recycle_after or _env_int("LSTM_LAB_RECYCLE_AFTER", 10)
-        self.idle_seconds = idle_seconds or _env_int("LSTM_LAB_WORKER_IDLE_SECONDS", 600)
+        self.recycle_after = recycle_after or env_count("LSTM_LAB_RECYCLE_AFTER", 10)
+        self.idle_seconds = idle_seconds or env_count("LSTM_LAB_WORKER_IDLE_SECONDS", 600)
         self.threads = self.launcher.threads(self.max_workers)
         self.preload = preload
-        self.max_seconds = max_seconds or _env_int("LSTM_LAB_MAX_JOB_SECONDS", 3600)
-        self.memory_mb = memory_mb or _env_int("LSTM_LAB_WORKER_MEMORY_MB", 4096)
+        self.max_seconds = max_seconds or env_count("LSTM_LAB_MAX_JOB_SECONDS", 3600)
+        self.memory_mb = memory_mb or env_count("LSTM_LAB_WORKER_MEMORY_MB", 4096)
         self.stop_grace = stop_grace or STOP_GRACE_SECONDS
         self.housekeeping_seconds = housekeeping_seconds or min(
             HOUSEKEEPING_SECONDS, self.idle_seconds / 2, self.max_seconds / 4)

@@ -30,6 +30,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from lstm_core.config.checks import env_count
 from lstm_core.jobs.messages import Failed, Finished, FromWorker, Ready, RunTask, StopTask, ToWorker, Work
 from lstm_core.jobs.worker import limit_memory, lower_priority, preload_libraries, run_task
 from lstm_core.runs.progress import failure_message
@@ -37,10 +38,6 @@ from lstm_core.runs.progress import failure_message
 LOGGER = logging.getLogger(__name__)
 NAMESPACE = "lstm-lab"
 
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name, "")
-    return int(value) if value.strip().isdigit() and int(value) > 0 else default
 
 
 def _first_line(exc: BaseException) -> str:
@@ -170,12 +167,12 @@ class RayCluster:
                 ray.init(address=address, namespace=NAMESPACE, log_to_driver=False,
                          logging_level=logging.WARNING)
         self._ray = ray
-        self.cpus_per_job = _env_int("LSTM_LAB_RAY_CPUS_PER_JOB", 1)
+        self.cpus_per_job = env_count("LSTM_LAB_RAY_CPUS_PER_JOB", 1)
         self._actor_class = ray.remote(max_concurrency=2, max_restarts=0)(Trainer)
 
     def slots(self) -> int:
         cpus = int(self._ray.cluster_resources().get("CPU", 1))
-        return _env_int("LSTM_LAB_MAX_TRAININGS", max(1, cpus // self.cpus_per_job))
+        return env_count("LSTM_LAB_MAX_TRAININGS", max(1, cpus // self.cpus_per_job))
 
     def threads(self, max_workers: int) -> int:
         return self.cpus_per_job

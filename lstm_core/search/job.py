@@ -17,6 +17,7 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.runs.experiment import ExperimentResult
 from lstm_core.runs.progress import StopRequest
+from lstm_core.search.ray_trials import ray_worker_trials
 from lstm_core.search.search import Budget, run_search
 from lstm_core.search.space import EPOCHS, PATIENCE
 
@@ -66,9 +67,11 @@ def search_job(config: ExperimentConfig, series: Series, budget: Budget, seed: i
                epochs: int = EPOCHS, *, progress, stop: StopRequest, on_stage) -> SearchOutcome:
     """The pool's work for a search (see the module's docstring). Each trial trains at most
     ``epochs`` epochs, stopping early after PATIENCE epochs without progress."""
-    on_stage("starting the search")
+    trials = ray_worker_trials()  # on the Ray engine: the trials spread over the cluster
+    on_stage("starting the search" if trials is None else
+             f"starting the search: its trials run on the Ray cluster, {trials.at_once} at a time")
     result = run_search(config, budget, seed, series, progress=progress, stop=stop, on_stage=on_stage,
-                        epochs=epochs, patience=PATIENCE)
+                        epochs=epochs, patience=PATIENCE, trials=trials)
     notes: list[str] = []
     figures = _figures(result.search.study, notes)
     return SearchOutcome(

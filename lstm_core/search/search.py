@@ -44,6 +44,7 @@ if TYPE_CHECKING:
 
     from lstm_core.runs.experiment import ExperimentResult
     from lstm_core.runs.progress import StopRequest
+    from lstm_core.search.ray_trials import RayTrials
 
 RUNNING = "running"
 MOST_TRIALS = 10_000
@@ -185,6 +186,7 @@ class Search:
                 "epochs_run": None if outcome is None else outcome.epochs_run,
                 "seconds": time.perf_counter() - entry.started if outcome is None else outcome.seconds,
                 "message": "" if outcome is None else outcome.message,
+                "pid": None if outcome is None else outcome.pid,
                 "params": dict(entry.trial.params),
             })
         return rows
@@ -229,30 +231,51 @@ TrialProgress = Callable[[dict[str, Any]], None]
 def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None,
                series: Series | None = None, progress: TrialProgress | None = None,
                stop: StopRequest | None = None, epochs: int = EPOCHS,
-               patience: int = PATIENCE, on_stage: Callable[[str], None] | None = None) -> SearchResult:
-    """Search in this process, one trial after another, then train the best settings on the whole
-    training part and score them on the test part, once, with every yardstick. ``progress`` gets
-    each finished trial's row; ``stop`` ends the search after the trial under way (the best so far
-    is still trained and scored); ``on_stage`` hears what it does in words. A worker entry:
-    imports the network code only when it runs."""
+               patience: int = PATIENCE, on_stage: Callable[[str], None] | None = None,
+               trials: RayTrials | None = None) -> SearchResult:
+    """Search, then train the best settings on the whole training part and score them on the
+    test part, once, with every yardstick. The trials run one after another in this process, or
+    several at once on a Ray cluster with ``trials`` (:mod:`~lstm_core.search.ray_trials`).
+    ``progress`` gets each finished trial's row; ``stop`` ends the search after the trial under
+    way (on Ray: cancels the running trials; the best so far is still trained and scored);
+    ``on_stage`` hears what it does in words. A worker entry: imports the network code only when
+    it runs."""
     from lstm_core.runs.experiment import load_series, run_experiment
 
     config.validate()
     series = load_series(config.source) if series is None else series
     search = Search(config, series, budget, seed, epochs, patience)
     spent: dict[str, list[float]] = {}
-    while not search.done and not (stop is not None and stop.is_set()):
+
+    def stopping() -> bool:
+        return stop is not None and stop.is_set()
+
+    def ask() -> tuple[int, ExperimentConfig]:
         number, trial_config = search.ask()
         if on_stage is not None:
             on_stage(f"trial {number + 1}: window {trial_config.window}, units {trial_config.units}, "
                      f"transform {trial_config.transform}")
-        outcome = run_trial(trial_config, search.history, search.block,
-                            report=lambda epoch, value, n=number: search.report(n, epoch, value), stop=stop)
+        return number, trial_config
+
+    def finish(number: int, outcome: TrialOutcome) -> None:
         search.tell(number, outcome)
         for name, seconds in outcome.timings.items():
             spent.setdefault(name, []).append(seconds)
         if progress is not None:
-            progress(search.trials()[-1])
+            progress(next(row for row in search.trials() if row["number"] == number))
+
+    if trials is None:
+        while not search.done and not stopping():
+            number, trial_config = ask()
+            finish(number, run_trial(trial_config, search.history, search.block, stop=stop,
+                                     report=lambda epoch, value, n=number: search.report(n, epoch, value)))
+    else:
+        while True:
+            while trials.busy < trials.at_once and not search.done and not stopping():
+                trials.start(*ask(), search.history, search.block)
+            if not trials.busy:
+                break
+            finish(*trials.next_outcome(search.report, stopping))
     best = search.best
     if best is None:
         failed = [row["message"] for row in search.trials() if row["state"] == FAILED]
@@ -263,4 +286,3 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     final = run_experiment(best.config, series)
     timings = {name: sum(values) / len(values) for name, values in spent.items()}
     return SearchResult(search, best, final, search.seconds, timings)
-

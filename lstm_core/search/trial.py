@@ -19,6 +19,7 @@ a ``True`` answer (prune) stops the training.
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -76,6 +77,7 @@ class TrialOutcome:
     seconds: float = 0.0
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # build, first_epoch, epoch, validation
+    pid: int = field(default_factory=os.getpid)  # the process it ran in
 
     @classmethod
     def failed(cls, exc: BaseException, seconds: float = 0.0) -> TrialOutcome:

@@ -25,6 +25,7 @@ from lstm_core import ExperimentConfig, generate
 from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, JobBusyError, TrainingJob
 from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, LocalProcesses, TrainingPool
 from lstm_core.runs.progress import EpochProgress
+from tests.ray_cluster import CPUS
 from tests.waiting import wait_until
 
 TIMEOUT = 120
@@ -266,4 +267,4 @@ def test_the_engine_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, 
     assert engine_from_environment().name == "local"
     monkeypatch.setenv("LSTM_LAB_RAY_ADDRESS", ray_address)
     engine = engine_from_environment()
-    assert engine.name == "ray" and engine.slots() == 2  # the test cluster's two CPUs
+    assert engine.name == "ray" and engine.slots() == CPUS  # one slot per CPU of the test cluster
