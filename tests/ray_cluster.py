@@ -5,7 +5,7 @@ repository on its workers' path (they unpickle the tests' stand-in trainings by 
 
 Use the ``ray_address`` fixture (tests/conftest.py), session-scoped: the cluster starts once, for
 the first test that asks for it, in a few seconds. Its token (Ray's token authentication) is
-set in this process's environment, as a server's would be.
+set in this process's environment when this module is imported, as a server's would be.
 """
 
 from __future__ import annotations
@@ -21,6 +21,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 RAY = Path(sys.executable).with_name("ray")
+# Ray's token authentication, with a token of this process's own for every cluster it starts:
+# the process (the server's stand-in) connects with it. Set on import, before Ray's own import
+# reads it.
+os.environ.setdefault("RAY_AUTH_MODE", "token")
+os.environ.setdefault("RAY_AUTH_TOKEN", secrets.token_hex(32))
 CPUS = 3  # more than the cores: a search job on one and two trials at once beside it
 
 
@@ -36,15 +41,13 @@ def _ray(*args: str, env: dict[str, str] | None = None, timeout: float = 120) ->
 
 
 @contextmanager
-def local_ray_cluster() -> Iterator[str]:
-    """Start a one-node Ray cluster with CPUS CPUs; yield its address; stop it."""
+def local_ray_cluster(cpus: int = CPUS, **environment: str) -> Iterator[str]:
+    """Start a one-node Ray cluster with ``cpus`` CPUs, its processes given ``environment`` too;
+    yield its address; stop it."""
     port = _free_port()
-    # Ray's token authentication, with a token of the cluster's own: this process (the server's
-    # stand-in) connects with it.
-    os.environ.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=secrets.token_hex(32))
     path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
-    env = dict(os.environ, PYTHONPATH=path, RAY_USAGE_STATS_ENABLED="0")
-    _ray("start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", f"--num-cpus={CPUS}",
+    env = dict(os.environ, PYTHONPATH=path, RAY_USAGE_STATS_ENABLED="0", **environment)
+    _ray("start", "--head", f"--port={port}", "--node-ip-address=127.0.0.1", f"--num-cpus={cpus}",
          "--include-dashboard=false", "--disable-usage-stats", env=env)
     try:
         yield f"127.0.0.1:{port}"

@@ -53,10 +53,11 @@ def _wait_healthy(url: str, process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def running_app(log_path: Path, *options: str) -> Iterator[Server]:
+def running_app(log_path: Path, *options: str, env: dict[str, str] | None = None) -> Iterator[Server]:
     """A fresh server started as `make run` starts it (serve.py) on a free port, stopped on exit.
 
-    ``options`` are more Streamlit options, e.g. "--server.disconnectedSessionTTL", "1".
+    ``options`` are more Streamlit options, e.g. "--server.disconnectedSessionTTL", "1"; ``env``
+    more environment variables, e.g. LSTM_LAB_RAY_ADDRESS.
     """
     port = free_port()
     url = f"http://127.0.0.1:{port}"
@@ -64,7 +65,8 @@ def running_app(log_path: Path, *options: str) -> Iterator[Server]:
                "--server.port", str(port), "--browser.gatherUsageStats", "false", *options]
     with log_path.open("w") as log:
         started = time.monotonic()
-        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                                   env=dict(os.environ, **(env or {})))
         try:
             _wait_healthy(url, process)
             yield Server(url, process, time.monotonic() - started)

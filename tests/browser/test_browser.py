@@ -339,9 +339,11 @@ def test_a_restored_run_shows_its_own_training_on_the_model_page(server: Server,
     _assert_no_warning_or_error(page)
 
 
-def test_a_tiny_backtest_runs_from_its_page(server: Server, page: Page) -> None:
-    page.goto(f"{server.url}/?g.length=200&window=5&units=4&epochs=2&transform=none")
-    page.get_by_role("heading", name="Data", level=1).wait_for()
+TINY = "/?g.length=200&window=5&units=4&epochs=2&transform=none"
+
+
+def _tiny_backtest(page: Page) -> None:
+    """On the Backtest page, a backtest of 2 origins, 3 steps each, with its views."""
     _open(page, "Backtest")
     for name, value in (("Origins", "2"), ("Horizon (steps)", "3")):
         box = page.get_by_role("spinbutton", name=name)
@@ -352,15 +354,20 @@ def test_a_tiny_backtest_runs_from_its_page(server: Server, page: Page) -> None:
     page.get_by_text("Forecasts from each origin").first.wait_for()
     page.get_by_text("RMSE across origins, by step ahead").first.wait_for()
     page.get_by_text("absolute error by origin and step").first.wait_for()
+
+
+def test_a_tiny_backtest_runs_from_its_page(server: Server, page: Page) -> None:
+    page.goto(server.url + TINY)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _tiny_backtest(page)
     _shoot(page, "backtest")
     assert page.locator("[data-testid='stDataFrame'], [data-testid='stDataFrameResizable']").count() >= 1
     _assert_no_warning_or_error(page)
 
 
-def test_a_tiny_search_runs_from_its_page_and_its_winner_becomes_the_current_run(
-        server: Server, page: Page) -> None:
-    page.goto(f"{server.url}/?g.length=200&window=5&units=4&epochs=2&transform=none")
-    page.get_by_role("heading", name="Data", level=1).wait_for()
+def _tiny_search(page: Page) -> None:
+    """On the Find a model page, a search of 2 trials of at most 2 epochs; its winner made the
+    current run."""
     _open(page, "Find a model")
     for name, value in (("Trials (at most)", "2"), ("Epochs per trial (at most)", "2")):
         box = page.get_by_role("spinbutton", name=name)
@@ -372,7 +379,38 @@ def test_a_tiny_search_runs_from_its_page_and_its_winner_becomes_the_current_run
     page.get_by_text("Validation RMSE by trial").first.wait_for()
     page.get_by_role("button", name="Use this model").click()
     page.get_by_text("This model is the current run").wait_for()
+
+
+def test_a_tiny_search_runs_from_its_page_and_its_winner_becomes_the_current_run(
+        server: Server, page: Page) -> None:
+    page.goto(server.url + TINY)
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _tiny_search(page)
     _shoot(page, "search")
     _open(page, "Results")
     page.get_by_text(re.compile(r"Test RMSE")).first.wait_for()
     _assert_no_warning_or_error(page)
+
+
+def test_the_whole_flow_runs_on_a_ray_cluster(ray_address: str, tmp_path: Path, page: Page) -> None:
+    """With LSTM_LAB_RAY_ADDRESS set, train, stop, backtest and search from the pages: everything
+    runs on the Ray cluster (started for the tests), none of it in the server or its own workers."""
+    with running_app(tmp_path / "streamlit.log", env={"LSTM_LAB_RAY_ADDRESS": ray_address}) as server:
+        page.goto(server.url + TINY.replace("epochs=2", "epochs=1000&patience=0"))
+        page.get_by_role("heading", name="Data", level=1).wait_for()
+        _open(page, "Model & training")
+        page.get_by_role("button", name=re.compile(r"Train$")).click()
+        page.get_by_text(re.compile(r"Epoch \d+ of 1000")).first.wait_for(timeout=TRAINING_TIMEOUT_MS)
+        page.get_by_role("button", name=re.compile(r"Stop$")).click()
+        page.get_by_text(re.compile(r"[Ss]topped on request after \d+ epoch")).first.wait_for(
+            timeout=TRAINING_TIMEOUT_MS)
+        page.goto(server.url + TINY)  # a new session, with 2 epochs
+        page.get_by_role("heading", name="Data", level=1).wait_for()
+        _train_and_wait(page)
+        _tiny_backtest(page)
+        _tiny_search(page)
+        _open(page, "Results")
+        page.get_by_text(re.compile(r"Test RMSE")).first.wait_for()
+        _assert_no_warning_or_error(page)
+        assert not tensorflow_loaded(server.process), "the server never imports TensorFlow"
+        assert not worker_pids(server.process), "no training process of the server's own: Ray ran them"

@@ -268,3 +268,37 @@ def test_the_engine_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch, 
     monkeypatch.setenv("LSTM_LAB_RAY_ADDRESS", ray_address)
     engine = engine_from_environment()
     assert engine.name == "ray" and engine.slots() == CPUS  # one slot per CPU of the test cluster
+
+
+SERVER = """
+import json, os, sys
+from lstm_core import ExperimentConfig, generate
+from lstm_core.jobs.job import TrainingJob
+from lstm_core.jobs.pool import engine_from_environment, TrainingPool
+pool = TrainingPool(launcher=engine_from_environment(), max_workers=1)
+job = TrainingJob(pool=pool)
+job.start(ExperimentConfig(window=5, units=[4], epochs=2, patience=0), generate("sine", length=200))
+assert job.join(300), job.snapshot()
+print(json.dumps({"engine": pool.launcher.name, "rmse": job.result.evaluation.test_metrics.rmse,
+                  "tensorflow": "tensorflow" in sys.modules, "keras": "keras" in sys.modules}))
+pool.shutdown()
+"""
+
+
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_the_server_never_imports_tensorflow_whichever_engine_trains(engine: str, request) -> None:
+    """A fresh process plays the server: it chooses its engine from the environment, as the app
+    does, trains through it, and holds the result without TensorFlow or Keras loaded."""
+    import json
+    import subprocess
+    import sys
+
+    env = {key: value for key, value in os.environ.items() if key != "LSTM_LAB_RAY_ADDRESS"}
+    if engine == "ray":
+        env["LSTM_LAB_RAY_ADDRESS"] = request.getfixturevalue("ray_address")
+    done = subprocess.run([sys.executable, "-c", SERVER], env=env, capture_output=True, text=True,
+                          timeout=TIMEOUT)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["engine"] == engine and found["rmse"] > 0
+    assert not found["tensorflow"] and not found["keras"]
