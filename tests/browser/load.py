@@ -88,19 +88,20 @@ def _participants_browser(browser_type, folder: Path):
     return browser_type.launch(executable_path=str(launcher), args=CHROMIUM_ARGS)
 
 
-def run(sessions: int = SESSIONS, browser_type=None) -> dict:
+def run(sessions: int = SESSIONS, browser_type=None, env: dict[str, str] | None = None) -> dict:
     """Train from ``sessions`` browser sessions at once (Chromium from ``browser_type``, else
-    a new Playwright's) and time newcomers' page loads meanwhile."""
+    a new Playwright's) and time newcomers' page loads meanwhile; ``env``: the server's extra
+    environment (LSTM_LAB_RAY_ADDRESS: the trainings run on Ray)."""
     if browser_type is None:
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
-            return _run(sessions, playwright.chromium)
-    return _run(sessions, browser_type)
+            return _run(sessions, playwright.chromium, env)
+    return _run(sessions, browser_type, env)
 
 
-def _run(sessions: int, browser_type) -> dict:
-    with tempfile.TemporaryDirectory() as name, running_app(Path(name) / "streamlit.log") as server:
+def _run(sessions: int, browser_type, env: dict[str, str] | None) -> dict:
+    with tempfile.TemporaryDirectory() as name, running_app(Path(name) / "streamlit.log", env=env) as server:
         browser = _participants_browser(browser_type, Path(name))
         _page_load_seconds(server.url)  # the server's very first page
         contexts = [browser.new_context() for _ in range(sessions)]

@@ -181,16 +181,19 @@ def test_a_closed_tab_cancels_its_training_within_a_minute_on_an_idle_server(
         assert server.process.poll() is None
 
 
-def test_eight_sessions_train_at_once(browser: Browser) -> None:
-    """The load test (tests/browser/load.py): all finish, each with its own result, and the server lives.
+@pytest.mark.parametrize("engine", ["local", "ray"])
+def test_eight_sessions_train_at_once(browser: Browser, engine: str, request: pytest.FixtureRequest) -> None:
+    """The load test (tests/browser/load.py): all finish, each with its own result, and the server
+    lives; once with the server's own workers, once through a Ray cluster (3 CPUs: 3 run, 5 queue).
 
     Its timings (slowest page load during the run, total time) are printed and saved, not
     asserted: `make bench` (benchmarks/load.py) reports them against their target."""
     from tests.browser.load import SESSIONS, run
 
-    figures = run(SESSIONS, browser.browser_type)
+    env = {"LSTM_LAB_RAY_ADDRESS": request.getfixturevalue("ray_address")} if engine == "ray" else None
+    figures = run(SESSIONS, browser.browser_type, env)
     ARTIFACTS.mkdir(exist_ok=True)
-    (ARTIFACTS / "load.json").write_text(json.dumps(figures, indent=2))
+    (ARTIFACTS / f"load-{engine}.json").write_text(json.dumps(figures, indent=2))
     print(figures)
     assert figures["distinct_results"] == SESSIONS and figures["all_finite"]
     assert all(rmse < 0.3 for rmse in figures["test_rmse_by_session"])  # the sine's noise is 0.1
