@@ -119,6 +119,7 @@ def on_example(name: str, minutes: float) -> dict:
             yardsticks["naive"]["rmse"], yardsticks.get("seasonal_naive", {}).get("rmse", float("inf"))),
         "noise_floor": NOISE_FLOOR.get(name),
         "trials_run": searched["trials_run"],
+        "validation_origins": searched["validation"].get("origins", 1),
         "wall_seconds": round(time.perf_counter() - began, 1),
         "best_params": searched["best"]["params"],
     }

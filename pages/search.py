@@ -67,7 +67,8 @@ def show_trials(trials: list[dict]) -> None:
     st.dataframe(trials_table(trials), hide_index=True, placeholder=NO_FIGURE,
                  column_config={"validation RMSE": st.column_config.NumberColumn(format="%.4g")})
     st.caption("Click a column's header to sort by it. Validation RMSE: one-step errors on the last "
-               "stretch before the test part, in the series' units; the test part is never read.")
+               "stretch before the test part and, for a trial not pruned, on the stretches before it "
+               "(their mean), in the series' units; the test part is never read.")
 
 
 def progress_panel() -> None:
@@ -146,7 +147,7 @@ def page(data: Dataset) -> None:
 require_entry()
 st.title("Find a model")
 st.caption("An automatic search (Optuna) over window, units, layers, dropout, learning rate, batch "
-           "size and transform. Each trial is judged on the stretch before the test part; the "
+           "size and transform. Each trial is judged on stretches before the test part; the "
            "winner alone is scored on the test part, once, next to every yardstick.")
 if (dataset := usable_dataset()) is not None:
     page(dataset)

@@ -34,7 +34,7 @@ from lstm_core.search.trial import PRUNED, STOPPED_EARLY, TrialOutcome, run_tria
 _limited = False  # this process's memory limit is set (once: Ray reuses a process for many tasks)
 
 
-def trial_stream(config: ExperimentConfig, history: Series, block: int,
+def trial_stream(config: ExperimentConfig, history: Series, block: int, origins: int,
                  env: dict[str, str]) -> Iterator[int | tuple[int, float] | TrialOutcome]:
     """A Ray task: one trial, yielding its process id, then ``(epoch, validation RMSE)`` after
     each epoch and its outcome at the end. Cancelled (pruned, or the search stopped), it stops
@@ -55,7 +55,7 @@ def trial_stream(config: ExperimentConfig, history: Series, block: int,
         return False  # the search decides, and cancels this task
 
     def run() -> None:
-        reports.put(run_trial(config, history, block, report=report, stop=stop))
+        reports.put(run_trial(config, history, block, report=report, stop=stop, origins=origins))
 
     threading.Thread(target=run, name="lstm-lab-trial", daemon=True).start()
     yield os.getpid()
@@ -98,8 +98,8 @@ class RayTrials:
     def busy(self) -> int:
         return len(self._running)
 
-    def start(self, number: int, config: ExperimentConfig, history: Series, block: int) -> None:
-        stream = self._task.remote(config, history, block, self._env)
+    def start(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
+        stream = self._task.remote(config, history, block, origins, self._env)
         self._running[number] = _Running(number, stream, time.perf_counter())
         threading.Thread(target=self._follow, args=(number, stream), daemon=True,
                          name="lstm-lab-trial-stream").start()

@@ -7,7 +7,7 @@ trials can run anywhere (in this process, or in the training pool's workers).
         if on_stage is not None:
             on_stage(f"trial {number + 1}: window {trial_config.window}, units {trial_config.units}, "
                      f"transform {trial_config.transform}")
-        outcome = run_trial(trial_config, search.history, search.block,
+        outcome = run_trial(trial_config, search.history, search.block, origins=search.origins,
                             report=lambda epoch, value: search.report(number, epoch, value))
         search.tell(number, outcome)
     search.best
@@ -37,7 +37,16 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.errors import LSTMLabError
 from lstm_core.search.space import EPOCHS, PATIENCE, Space, search_space
-from lstm_core.search.trial import COMPLETE, FAILED, PRUNED, TrialOutcome, holdout, run_trial
+from lstm_core.search.trial import (
+    COMPLETE,
+    FAILED,
+    PRUNED,
+    TrialOutcome,
+    earliest,
+    holdout,
+    origins_for,
+    run_trial,
+)
 
 if TYPE_CHECKING:
     import optuna
@@ -110,7 +119,10 @@ class Search:
         self.config, self.budget = config, budget.validate()
         self.seed = config.seed if seed is None else seed
         self.history, self.block = holdout(series, config)
-        self.space: Space = search_space(self.history, config, self.block, epochs, patience)
+        self.origins = origins_for(len(self.history), self.block)
+        # Every origin's history must fit every choice: the space is sized to the earliest one's.
+        self.space: Space = search_space(earliest(self.history, self.block, self.origins), config,
+                                         self.block, epochs, patience)
         self.study = optuna.create_study(
             direction="minimize",
             sampler=optuna.samplers.TPESampler(seed=self.seed, n_startup_trials=RANDOM_TRIALS),
@@ -217,7 +229,8 @@ class SearchResult:
             "trials": self.search.trials(),
             "trials_run": len(self.search.trials()),
             "space": self.search.space.to_dict(),
-            "validation": {"history": len(self.search.history), "block": self.search.block},
+            "validation": {"history": len(self.search.history), "block": self.search.block,
+                           "origins": self.search.origins},
             "budget": vars(self.search.budget).copy(),
             "seed": self.search.seed,
             "wall_seconds": self.seconds,
@@ -268,11 +281,12 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
         while not search.done and not stopping():
             number, trial_config = ask()
             finish(number, run_trial(trial_config, search.history, search.block, stop=stop,
-                                     report=lambda epoch, value, n=number: search.report(n, epoch, value)))
+                                     report=lambda epoch, value, n=number: search.report(n, epoch, value),
+                                     origins=search.origins))
     else:
         while True:
             while trials.busy < trials.at_once and not search.done and not stopping():
-                trials.start(*ask(), search.history, search.block)
+                trials.start(*ask(), search.history, search.block, search.origins)
             if not trials.busy:
                 break
             finish(*trials.next_outcome(search.report, stopping))

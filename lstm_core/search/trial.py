@@ -1,8 +1,10 @@
 """One trial of the search: a training with the trial's settings on the part before the test,
-scored on the last points of that part, never on the test part.
+scored on the last points of that part, never on the test part; and, when the trial is not
+pruned, again from earlier origins, each one block earlier, its score the mean over them.
 
     | train | validation (early stopping) | scored block | test part (cut off, never read) |
     |<-------------- history: before the test ------->|
+    | train | validation | scored block |                  origin 2: one block earlier
 
 :func:`holdout` cuts the series where the earliest possible test part begins (the test part
 of a transform that consumes no leading points; a difference's test part starts later), so
@@ -10,6 +12,10 @@ no test value exists in what a trial reads. A trial replays the final run one te
 earlier: the same split of the history, the scored block as long as the test part, and its
 one-step predictions in the series' own units scored by RMSE, as the test part is scored.
 Each one-step prediction in the block starts from its own origin (rolling origin, horizon 1).
+A setting that fits one stretch by luck rarely fits the stretches before it as well: the
+earlier origins (:func:`origins_for`, up to ORIGINS, each leaving the trial at least
+EARLIEST_SHARE of the history) keep the search from choosing for one stretch. Only the latest
+origin reports by epoch to the pruner; a trial it prunes trains once.
 
 :func:`run_trial` is a worker entry: it imports the network code only when it runs. After
 every epoch it scores the block with the epoch's weights and hands the figure to ``report``;
@@ -41,6 +47,9 @@ from lstm_core.runs.progress import DIVERGED, STOPPED, StopRequest, failure_mess
 COMPLETE, PRUNED, FAILED, STOPPED_EARLY = "complete", "pruned", "failed", "stopped"
 # The scored block takes at most this share of the history, so training keeps most of it.
 MOST_BLOCK_SHARE = 0.4
+# Origins of the rolling validation: at most ORIGINS, the earliest leaving this share of the history.
+ORIGINS = 3
+EARLIEST_SHARE = 0.6
 
 Report = Callable[[int, float], bool]  # (epoch, validation RMSE) -> prune?
 
@@ -50,6 +59,18 @@ def holdout(series: Series, config: ExperimentConfig) -> tuple[Series, int]:
     test_start = Split.of(len(series), config.val_share, config.test_share).val_end
     test_rows = len(series) - test_start
     return _part(series, 0, test_start), max(2, min(test_rows, round(MOST_BLOCK_SHARE * test_start)))
+
+
+def origins_for(history: int, block: int) -> int:
+    """How many origins a trial is scored from: at most ORIGINS, each one block earlier, the
+    earliest leaving at least EARLIEST_SHARE of the ``history`` points before it."""
+    earlier = int((history - EARLIEST_SHARE * history) // block) if block else 0
+    return 1 + max(0, min(ORIGINS - 1, earlier))
+
+
+def earliest(history: Series, block: int, origins: int) -> Series:
+    """The history of the earliest origin: what every trial must be able to train on."""
+    return _part(history, 0, len(history) - (origins - 1) * block)
 
 
 def trial_data(history: Series, config: ExperimentConfig, block: int) -> WindowedData:
@@ -77,6 +98,7 @@ class TrialOutcome:
     seconds: float = 0.0
     message: str = ""
     timings: dict[str, float] = field(default_factory=dict)  # build, first_epoch, epoch, validation
+    scores: list[float] = field(default_factory=list)  # by origin, the latest first: score is their mean
     pid: int = field(default_factory=os.getpid)  # the process it ran in
 
     @classmethod
@@ -88,12 +110,25 @@ class TrialOutcome:
 
 
 def run_trial(config: ExperimentConfig, history: Series, block: int, report: Report | None = None,
-              stop: StopRequest | None = None) -> TrialOutcome:
-    """Train ``config`` on ``history`` and score it on the block; never raises for a bad trial
-    (a setting that does not fit, a diverged training): the outcome says FAILED and why."""
+              stop: StopRequest | None = None, origins: int = 1) -> TrialOutcome:
+    """Train ``config`` on ``history`` and score it on the block, then (unless pruned or stopped)
+    from ``origins - 1`` earlier origins; never raises for a bad trial (a setting that does not
+    fit, a diverged training): the outcome says FAILED and why."""
     started = time.perf_counter()
     try:
-        return _run(config, history, block, report, stop, started)
+        outcome = _run(config, history, block, report, stop, started)
+        for k in range(1, origins):
+            if outcome.state != COMPLETE:
+                break
+            earlier = _run(config, _part(history, 0, len(history) - k * block), block, None, stop, started)
+            if earlier.state != COMPLETE:
+                outcome = replace(outcome, state=earlier.state, score=None, message=earlier.message)
+                break
+            outcome.scores.append(earlier.score)
+        if outcome.state == COMPLETE:
+            outcome.score = float(np.mean(outcome.scores))
+        outcome.seconds = time.perf_counter() - started
+        return outcome
     except LSTMLabError as exc:
         return TrialOutcome.failed(exc, time.perf_counter() - started)
 
@@ -142,5 +177,6 @@ def _run(config: ExperimentConfig, history: Series, block: int, report: Report |
     if training.stop_reason == DIVERGED and training.best_epoch is None:
         return TrialOutcome(FAILED, None, **common)
     value = block_rmse(NumpyNet.for_config(model.get_weights(), config), data)
-    return TrialOutcome(COMPLETE if math.isfinite(value) else FAILED, value if math.isfinite(value) else None,
-                        **common)
+    if not math.isfinite(value):
+        return TrialOutcome(FAILED, None, **common)
+    return TrialOutcome(COMPLETE, value, scores=[value], **common)

@@ -19,7 +19,15 @@ from lstm_core.data.windows import MIN_TRAIN_WINDOWS, Split
 from lstm_core.errors import DataError
 from lstm_core.search.search import Budget, Search
 from lstm_core.search.space import search_space
-from lstm_core.search.trial import COMPLETE, PRUNED, TrialOutcome, holdout, run_trial, trial_data
+from lstm_core.search.trial import (
+    COMPLETE,
+    PRUNED,
+    TrialOutcome,
+    holdout,
+    origins_for,
+    run_trial,
+    trial_data,
+)
 
 BASE = ExperimentConfig(seed=3)
 TRIALS, EPOCHS = 3, 2
@@ -102,7 +110,8 @@ def test_the_same_seed_gives_the_same_choice(tuned: tuple[dict, dict]) -> None:
     while not search.done:
         number, config = search.ask()
         search.tell(number, run_trial(config, search.history, search.block,
-                                      lambda epoch, value, n=number: search.report(n, epoch, value)))
+                                      lambda epoch, value, n=number: search.report(n, epoch, value),
+                                      origins=search.origins))
     rows = [{key: row[key] for key in ("number", "state", "score", "epochs_run", "params")}
             for row in search.trials()]
     assert rows == trial_rows(tuned[0])
@@ -146,6 +155,23 @@ def test_a_hopeless_trial_is_pruned_and_stops_training() -> None:
     config = replace(BASE, window=12, units=[4], epochs=5, patience=0, transform="none")
     outcome = run_trial(config, history, block, report=lambda epoch, value: epoch >= 2)
     assert (outcome.state, outcome.epochs_run) == (PRUNED, 2)
+
+
+def test_a_trial_is_scored_from_several_origins_each_one_block_earlier() -> None:
+    """Its score is the mean over the origins; the second origin is the same trial on the history
+    one block shorter; a pruned trial trains from the latest origin only."""
+    assert [origins_for(n, b) for n, b in ((97, 17), (115, 29), (85, 15), (20, 10))] == [3, 2, 3, 1]
+    history, block = holdout(seasonal(), BASE)
+    config = replace(BASE, window=12, units=[4], epochs=3, patience=0, transform="none")
+    two = run_trial(config, history, block, origins=2)
+    assert two.state == COMPLETE and len(two.scores) == 2
+    assert two.score == pytest.approx(np.mean(two.scores))
+    shorter = Series(history.values[:len(history) - block])
+    latest, earlier = run_trial(config, history, block), run_trial(config, shorter, block)
+    assert two.scores == pytest.approx([latest.score, earlier.score], rel=1e-6)
+    assert two.scores[0] != pytest.approx(two.scores[1])  # two stretches, two scores
+    pruned = run_trial(config, history, block, report=lambda epoch, value: True, origins=2)
+    assert pruned.state == PRUNED and len(pruned.scores) == 0 and pruned.epochs_run == 1
 
 
 def test_a_budget_in_minutes_ends_the_search_after_the_trial_under_way() -> None:
