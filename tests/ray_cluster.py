@@ -19,6 +19,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 RAY = Path(sys.executable).with_name("ray")
 # Ray's token authentication, with a token of this process's own for every cluster it starts:
@@ -56,3 +58,15 @@ def local_ray_cluster(cpus: int = CPUS, **environment: str) -> Iterator[str]:
 
         ray.shutdown()
         _ray("stop", "--force", env=env)
+
+
+def launcher_for(engine: str, request: pytest.FixtureRequest):
+    """The pool's launcher for ``engine`` ("local" or "ray"); "ray" connects to the session's
+    cluster (the ``ray_address`` fixture), starting it if it is not up yet."""
+    from lstm_core.jobs.pool import LocalProcesses
+
+    if engine == "ray":
+        from lstm_core.jobs.ray_engine import RayCluster
+
+        return RayCluster(request.getfixturevalue("ray_address"))
+    return LocalProcesses()

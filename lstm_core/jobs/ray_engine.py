@@ -39,8 +39,8 @@ LOGGER = logging.getLogger(__name__)
 NAMESPACE = "lstm-lab"
 
 
-
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
+    """A Ray error's first line: the rest is its traceback and where to look in the logs."""
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     return lines[0] if lines else type(exc).__name__
 
@@ -136,7 +136,7 @@ class RayChannel:
                 except exceptions.RayTaskError as exc:  # the actor lives: a report could not travel
                     yield Failed(message.task_id, failure_message(exc.cause or exc))
         except exceptions.RayError as exc:  # the actor died, or could not start
-            self._how = _first_line(exc)
+            self._how = first_line(exc)
 
     def close(self) -> str:
         self.kill()

@@ -112,8 +112,9 @@ class RayTrials:
         except self._ray.exceptions.TaskCancelledError:
             self._events.put((number, None))
         except self._ray.exceptions.RayError as exc:
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            self._events.put((number, TrialOutcome.failed(RuntimeError(message))))
+            from lstm_core.jobs.ray_engine import first_line
+
+            self._events.put((number, TrialOutcome.failed(RuntimeError(first_line(exc)))))
 
     def next_outcome(self, report: Report, stopping: Callable[[], bool]) -> tuple[int, TrialOutcome]:
         """Wait until a trial ends: report each epoch on the way (cancelling the trials the pruner

@@ -23,9 +23,9 @@ import pytest
 
 from lstm_core import ExperimentConfig, generate
 from lstm_core.jobs.job import FAILED, FINISHED, QUEUED, JobBusyError, TrainingJob
-from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, LocalProcesses, TrainingPool
+from lstm_core.jobs.pool import CANCELLED_IN_QUEUE, TrainingPool
 from lstm_core.runs.progress import EpochProgress
-from tests.ray_cluster import CPUS
+from tests.ray_cluster import CPUS, launcher_for
 from tests.waiting import wait_until
 
 TIMEOUT = 120
@@ -61,12 +61,7 @@ def workers_import_this_module(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture(params=["local", "ray"])
 def make_pool(request: pytest.FixtureRequest) -> Iterator[Callable[..., TrainingPool]]:
     """Makes pools on one engine (each test runs with both), shutting them down after the test."""
-    if request.param == "ray":
-        from lstm_core.jobs.ray_engine import RayCluster
-
-        launcher = RayCluster(request.getfixturevalue("ray_address"))
-    else:
-        launcher = LocalProcesses()
+    launcher = launcher_for(request.param, request)
     made: list[TrainingPool] = []
 
     def make(**options) -> TrainingPool:

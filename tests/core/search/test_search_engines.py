@@ -13,10 +13,11 @@ import pytest
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import generate
 from lstm_core.jobs.job import FINISHED, TrainingJob
-from lstm_core.jobs.pool import LocalProcesses, TrainingPool
+from lstm_core.jobs.pool import TrainingPool
 from lstm_core.search.job import SearchOutcome, search_job
 from lstm_core.search.search import Budget
 from lstm_core.search.trial import COMPLETE, PRUNED
+from tests.ray_cluster import launcher_for
 from tests.waiting import wait_until
 
 TIMEOUT = 300
@@ -25,13 +26,7 @@ CONFIG = ExperimentConfig(seed=3)
 
 @pytest.fixture(params=["local", "ray"])
 def pool(request: pytest.FixtureRequest) -> Iterator[TrainingPool]:
-    if request.param == "ray":
-        from lstm_core.jobs.ray_engine import RayCluster
-
-        launcher = RayCluster(request.getfixturevalue("ray_address"))
-    else:
-        launcher = LocalProcesses()
-    made = TrainingPool(launcher=launcher, max_workers=1)
+    made = TrainingPool(launcher=launcher_for(request.param, request), max_workers=1)
     yield made
     made.shutdown()
 
