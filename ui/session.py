@@ -272,7 +272,7 @@ class Searches:
         try:
             budget = Budget(self.trials, self.minutes).validate()
             self.job.start_work(partial(search_job, frozen, data.series, budget, frozen.seed, self.epochs),
-                                self.trials)
+                                self.trials, wide=True)
         except LSTMLabError as exc:
             self.refusal.put(str(exc))
             return

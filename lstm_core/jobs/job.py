@@ -143,13 +143,14 @@ class TrainingJob:
         frozen = ExperimentConfig.from_dict(config.to_dict())
         self._launch(partial(self._runner, frozen, series=series), frozen.epochs, frozen, series)
 
-    def start_work(self, work: Work, total_epochs: int) -> None:
+    def start_work(self, work: Work, total_epochs: int, wide: bool = False) -> None:
         """Run ``work(progress=..., stop=..., on_stage=...)``, a training of ``total_epochs``
-        epochs of any kind, in the background; its return value becomes :attr:`result`."""
-        self._launch(work, total_epochs)
+        epochs of any kind, in the background; its return value becomes :attr:`result`. A
+        ``wide`` work may use the pool's idle slots too (see :meth:`TrainingPool.submit`)."""
+        self._launch(work, total_epochs, wide=wide)
 
     def _launch(self, work: Work, total_epochs: int, config: ExperimentConfig | None = None,
-                series: Series | None = None) -> None:
+                series: Series | None = None, wide: bool = False) -> None:
         with self._lock:
             if self._state == RUNNING:
                 raise JobBusyError(
@@ -169,7 +170,7 @@ class TrainingJob:
                 self._thread.start()
         if self._pool is not None:
             try:
-                self._task_id = self._pool.submit(work, self, self.owner)
+                self._task_id = self._pool.submit(work, self, self.owner, wide)
             except OwnerLimitError as exc:
                 with self._lock:
                     self._state, self._stage, self._training = IDLE, "", None

@@ -3,8 +3,8 @@
 Every message is a small frozen dataclass, pickled across the socket between
 :mod:`lstm_core.jobs.pool` and :mod:`lstm_core.jobs.worker`, so its fields must be picklable too:
 
-- to the worker: :class:`RunTask` (always before any :class:`StopTask` for the same task),
-  :class:`StopTask`, :class:`Exit`;
+- to the worker: :class:`RunTask` (always before any :class:`StopTask` or :class:`Lend` for the
+  same task), :class:`StopTask`, :class:`Lend`, :class:`Exit`;
 - from the worker: :class:`Ready` once it is up, then for each task :class:`Stage` and
   :class:`Epoch` reports, ended by :class:`Finished` or :class:`Failed`.
 
@@ -53,10 +53,12 @@ Work = Callable[..., Any]
 
 @dataclass(frozen=True)
 class RunTask:
-    """Run ``work``, a picklable training."""
+    """Run ``work``, a picklable training. A ``wide`` one (a search) may use the pool's idle
+    slots beside its own: it is called with ``slots=``, a :class:`Slots` that :class:`Lend` updates."""
 
     task_id: int
     work: Work
+    wide: bool = False
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,31 @@ class StopTask:
 
 
 @dataclass(frozen=True)
+class Lend:
+    """A wide task may now use ``extra`` slots beside its own (0: the pool needs them back)."""
+
+    task_id: int
+    extra: int
+
+
+class Slots:
+    """What a wide task may use: its own slot and ``extra`` idle ones the pool lends it, a figure
+    that changes while it runs (the worker sets it as :class:`Lend` messages arrive)."""
+
+    def __init__(self, extra: int = 0) -> None:
+        self.extra = extra
+
+    @property
+    def total(self) -> int:
+        return 1 + self.extra
+
+
+@dataclass(frozen=True)
 class Exit:
     """End the worker after its current training."""
 
 
-ToWorker = RunTask | StopTask | Exit
+ToWorker = RunTask | StopTask | Lend | Exit
 
 
 # -- from the worker --------------------------------------------------------------------------

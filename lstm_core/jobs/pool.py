@@ -54,6 +54,7 @@ from lstm_core.jobs.messages import (
     Exit,
     Failed,
     FromWorker,
+    Lend,
     Listener,
     Ready,
     Report,
@@ -90,6 +91,8 @@ class _Task:
     work: Work
     listener: weakref.ref[Listener]
     owner: str | None = None
+    wide: bool = False  # may use the idle slots beside its own (a search's trials)
+    lent: int = 0  # how many it was last told it may use
     worker: _Worker | None = None
     started: float = 0.0  # when its worker began it (monotonic): its first report
     stop_sent: float = 0.0  # when it was stopped for the time limit
@@ -243,12 +246,15 @@ class TrainingPool:
 
     # -- what sessions call ---------------------------------------------------------------
 
-    def submit(self, work: Work, listener: Listener, owner: str | None = None) -> int:
-        """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id.
+    def submit(self, work: Work, listener: Listener, owner: str | None = None, wide: bool = False) -> int:
+        """Queue ``work(progress=, stop=, on_stage=)`` (picklable); returns the task's id. A
+        ``wide`` work is also called with ``slots=`` (:class:`~lstm_core.jobs.messages.Slots`):
+        while it runs, the slots no other job needs are lent to it, and taken back as soon as
+        another job starts (its extra work then ends with what it is doing: it starts no more).
 
         Raises :class:`OwnerLimitError` when ``owner`` already has a running and a queued job.
         """
-        task = _Task(next(self._ids), work, weakref.ref(listener), owner)
+        task = _Task(next(self._ids), work, weakref.ref(listener), owner, wide)
         with self._lock:
             if self._closed.is_set():
                 raise RuntimeError("the training pool is shut down")
@@ -339,7 +345,19 @@ class TrainingPool:
                 worker = self._spawn()
             self._pending.remove(task)
             task.worker, worker.task = worker, task
-            worker.post(RunTask(task.id, task.work))
+            worker.post(RunTask(task.id, task.work, task.wide))
+        self._lend()
+
+    def _lend(self) -> None:
+        """Lend the slots no job waits for to the first running wide task; take them back once
+        another job runs."""
+        running = [w.task for w in self._workers if w.task is not None]
+        spare = 0 if self._next_task() is not None else max(0, self.max_workers - len(running))
+        for task in sorted((t for t in running if t.wide), key=lambda t: t.id):
+            extra, spare = spare, 0
+            if task.lent != extra and task.worker is not None:
+                task.lent = extra
+                task.worker.post(Lend(task.id, extra))
 
     def _spawn(self) -> _Worker:
         worker = _Worker(self.launcher.start(self.threads, self.memory_mb, self.preload))

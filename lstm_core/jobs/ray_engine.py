@@ -14,7 +14,8 @@ job); only where a worker runs changes:
 - a training's reports (stages, one per epoch, the result) stream back as they happen: the
   actor's ``run`` is a generator, each report one item of Ray's streaming generator;
 - Stop, a tab closed and the time limit reach the running training through the actor's ``stop``
-  (the actor runs two calls at once); a worker past the grace is ended with ``ray.kill``;
+  (the actor runs two calls at once), a wide task's share of the idle slots through its
+  ``lend``; a worker past the grace is ended with ``ray.kill``;
 - an actor that dies (its process killed, out of memory, its node lost) fails its own training
   with a message; the pool starts another actor for the next.
 
@@ -31,7 +32,18 @@ from collections.abc import Iterator
 from typing import Any
 
 from lstm_core.config.checks import env_count
-from lstm_core.jobs.messages import Failed, Finished, FromWorker, Ready, RunTask, StopTask, ToWorker, Work
+from lstm_core.jobs.messages import (
+    Failed,
+    Finished,
+    FromWorker,
+    Lend,
+    Ready,
+    RunTask,
+    Slots,
+    StopTask,
+    ToWorker,
+    Work,
+)
 from lstm_core.jobs.worker import limit_memory, lower_priority, preload_libraries, run_task
 from lstm_core.runs.progress import failure_message
 
@@ -66,18 +78,23 @@ class Trainer:
         self._lock = threading.Lock()
         self._stops: dict[int, threading.Event] = {}
         self._stopped: set[int] = set()  # stops that came before their run
+        self._slots: dict[int, Slots] = {}
+        self._lent: dict[int, int] = {}  # lends that came before their run
 
     def ready(self) -> int:
         return os.getpid()
 
-    def run(self, task_id: int, work: Work) -> Iterator[FromWorker]:
+    def run(self, task_id: int, work: Work, wide: bool = False) -> Iterator[FromWorker]:
         stop = threading.Event()
         with self._lock:
+            slots = Slots(self._lent.pop(task_id, 0)) if wide else None
             self._stops[task_id] = stop
+            if slots is not None:
+                self._slots[task_id] = slots
             if task_id in self._stopped:
                 stop.set()
         reports = _Queue()
-        threading.Thread(target=run_task, args=(reports, task_id, work, stop), name="lstm-lab-task",
+        threading.Thread(target=run_task, args=(reports, task_id, work, stop, slots), name="lstm-lab-task",
                          daemon=True).start()
         try:
             while True:
@@ -88,6 +105,7 @@ class Trainer:
         finally:
             with self._lock:
                 self._stops.pop(task_id, None)
+                self._slots.pop(task_id, None)
                 self._stopped.discard(task_id)
 
     def stop(self, task_id: int) -> None:
@@ -97,6 +115,14 @@ class Trainer:
                 self._stopped.add(task_id)
             else:
                 event.set()
+
+    def lend(self, task_id: int, extra: int) -> None:
+        with self._lock:
+            slots = self._slots.get(task_id)
+            if slots is None:
+                self._lent[task_id] = extra
+            else:
+                slots.extra = extra
 
 
 class RayChannel:
@@ -121,6 +147,8 @@ class RayChannel:
     def send(self, message: ToWorker) -> None:
         if isinstance(message, StopTask):
             self.actor.stop.remote(message.task_id)  # reaches it while it trains
+        elif isinstance(message, Lend):
+            self.actor.lend.remote(message.task_id, message.extra)
         else:
             self._inbox.put(message)
 
@@ -131,7 +159,7 @@ class RayChannel:
             yield Ready(self._pid)
             while isinstance(message := self._inbox.get(), RunTask):
                 try:
-                    for ref in self.actor.run.remote(message.task_id, message.work):
+                    for ref in self.actor.run.remote(message.task_id, message.work, message.wide):
                         yield self._ray.get(ref)
                 except exceptions.RayTaskError as exc:  # the actor lives: a report could not travel
                     yield Failed(message.task_id, failure_message(exc.cause or exc))

@@ -9,8 +9,8 @@ environment (see :mod:`lstm_core.nn.backend`). TensorFlow's memory stays in this
 pool frees it by ending the process.
 
 The messages, both ways, are those of :mod:`lstm_core.jobs.messages`: in, ``RunTask``,
-``StopTask`` and ``Exit``; out, ``Ready`` once, then ``Stage`` and ``Epoch`` reports for each task,
-ended by ``Finished`` or ``Failed``.
+``StopTask``, ``Lend`` (a wide task's share of the idle slots) and ``Exit``; out, ``Ready``
+once, then ``Stage`` and ``Epoch`` reports for each task, ended by ``Finished`` or ``Failed``.
 """
 
 from __future__ import annotations
@@ -29,8 +29,10 @@ from lstm_core.jobs.messages import (
     Failed,
     Finished,
     FromWorker,
+    Lend,
     Ready,
     RunTask,
+    Slots,
     Stage,
     StopTask,
     ToWorker,
@@ -46,8 +48,9 @@ class _Inbox:
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        self.tasks: queue.Queue[tuple[int, Work, threading.Event] | None] = queue.Queue()
+        self.tasks: queue.Queue[tuple[int, Work, threading.Event, Slots | None] | None] = queue.Queue()
         self.stops: dict[int, threading.Event] = {}
+        self.slots: dict[int, Slots] = {}
         self.lock = threading.Lock()
         threading.Thread(target=self._read, name="lstm-lab-inbox", daemon=True).start()
 
@@ -58,21 +61,28 @@ class _Inbox:
             except (EOFError, OSError):
                 os._exit(0)  # the server is gone: nothing is left to train for
             match message:
-                case RunTask(task_id, work):  # always sent before any stop for the same task
+                case RunTask(task_id, work, wide):  # always sent before any stop for the same task
                     with self.lock:
                         stop = self.stops[task_id] = threading.Event()
-                    self.tasks.put((task_id, work, stop))
+                        slots = self.slots[task_id] = Slots() if wide else None
+                    self.tasks.put((task_id, work, stop, slots))
                 case StopTask(task_id):
                     with self.lock:
                         stop = self.stops.get(task_id)
                     if stop is not None:
                         stop.set()
+                case Lend(task_id, extra):
+                    with self.lock:
+                        slots = self.slots.get(task_id)
+                    if slots is not None:
+                        slots.extra = extra
                 case Exit():
                     self.tasks.put(None)
 
     def finished(self, task_id: int) -> None:
         with self.lock:
             self.stops.pop(task_id, None)
+            self.slots.pop(task_id, None)
 
 
 class Sender(Protocol):
@@ -81,12 +91,15 @@ class Sender(Protocol):
     def send(self, message: FromWorker) -> None: ...
 
 
-def run_task(conn: Sender, task_id: int, work: Work, stop: threading.Event) -> None:
-    """Run one training, forwarding its stages and epochs; end with its result or its error."""
+def run_task(conn: Sender, task_id: int, work: Work, stop: threading.Event,
+             slots: Slots | None = None) -> None:
+    """Run one training, forwarding its stages and epochs; end with its result or its error.
+    A wide task also gets ``slots``: how many of the pool's slots it may use now."""
     conn.send(Stage(task_id, STARTING))  # the pool's clock for the time limit starts here
+    wide = {} if slots is None else {"slots": slots}
     try:
         result = work(progress=lambda event: conn.send(Epoch(task_id, event)), stop=stop,
-                      on_stage=lambda name: conn.send(Stage(task_id, name)))
+                      on_stage=lambda name: conn.send(Stage(task_id, name)), **wide)
     except Exception as exc:
         conn.send(Failed(task_id, failure_message(exc)))
         return

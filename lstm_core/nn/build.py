@@ -49,3 +49,22 @@ def build_model(config: ExperimentConfig, n_features: int = 1) -> keras.Model:
         jit_compile=False,
     )
     return model
+
+
+def rewinder(model: keras.Model):
+    """A function that puts ``model`` back as it is now, freshly built: its weights, its dropout
+    seeds' states and an optimizer that has taken no step. Training it again then gives what a
+    new :func:`build_model` would, without tracing Keras' training function a second time (the
+    costliest part of a small model's first epoch)."""
+    import numpy as np
+
+    built = [variable.numpy() for variable in model.variables]
+
+    def rewind() -> None:
+        for variable, value in zip(model.variables, built, strict=True):
+            variable.assign(value)
+        for variable in model.optimizer.variables:
+            if variable is not model.optimizer.learning_rate:
+                variable.assign(np.zeros(variable.shape, dtype=variable.dtype))
+
+    return rewind

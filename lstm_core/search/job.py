@@ -4,7 +4,9 @@
 finished trial's row back as its progress, and returns a :class:`SearchOutcome`: plain data
 (the trials, the winner, its final run, Optuna's parameter-importance and parallel-coordinate
 figures as Plotly dicts), so nothing of Optuna or TensorFlow has to travel to the server.
-Stopping it ends the trial under way; the best trial so far is still trained and scored.
+Stopping it ends the trials under way; the best trial so far is still trained and scored. Its
+trials run several at a time where they can (:mod:`~lstm_core.search.parallel`): in the slots of
+the training pool that no other job needs, or on the Ray cluster.
 """
 
 from __future__ import annotations
@@ -15,8 +17,10 @@ from typing import Any
 
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
+from lstm_core.jobs.messages import Slots
 from lstm_core.runs.experiment import ExperimentResult
 from lstm_core.runs.progress import StopRequest
+from lstm_core.search.parallel import LocalTrials
 from lstm_core.search.ray_trials import ray_worker_trials
 from lstm_core.search.search import Budget, run_search
 from lstm_core.search.space import EPOCHS, PATIENCE
@@ -64,14 +68,25 @@ def _figures(study: Any, notes: list[str]) -> dict[str, dict]:
 
 
 def search_job(config: ExperimentConfig, series: Series, budget: Budget, seed: int | None = None,
-               epochs: int = EPOCHS, *, progress, stop: StopRequest, on_stage) -> SearchOutcome:
-    """The pool's work for a search (see the module's docstring). Each trial trains at most
-    ``epochs`` epochs, stopping early after PATIENCE epochs without progress."""
+               epochs: int = EPOCHS, *, progress, stop: StopRequest, on_stage,
+               slots: Slots | None = None) -> SearchOutcome:
+    """The pool's work for a search (see the module's docstring), a wide one: ``slots`` says how
+    many of the pool's slots its trials may use now. Each trial trains at most ``epochs`` epochs,
+    stopping early after PATIENCE epochs without progress."""
     trials = ray_worker_trials()  # on the Ray engine: the trials spread over the cluster
-    on_stage("starting the search" if trials is None else
-             f"starting the search: its trials run on the Ray cluster, {trials.at_once} at a time")
-    result = run_search(config, budget, seed, series, progress=progress, stop=stop, on_stage=on_stage,
-                        epochs=epochs, patience=PATIENCE, trials=trials)
+    if trials is not None:
+        on_stage(f"starting the search: its trials run on the Ray cluster, {trials.at_once} at a time")
+    elif slots is not None:
+        trials = LocalTrials(slots)
+        on_stage("starting the search: its trials also use the server's idle training slots")
+    else:
+        on_stage("starting the search")
+    try:
+        result = run_search(config, budget, seed, series, progress=progress, stop=stop, on_stage=on_stage,
+                            epochs=epochs, patience=PATIENCE, trials=trials)
+    finally:
+        if trials is not None:
+            trials.close()
     notes: list[str] = []
     figures = _figures(result.search.study, notes)
     return SearchOutcome(

@@ -21,15 +21,14 @@ from __future__ import annotations
 import os
 import queue
 import threading
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 from lstm_core.config.checks import env_count
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
-from lstm_core.search.trial import PRUNED, STOPPED_EARLY, TrialOutcome, run_trial
+from lstm_core.search.parallel import RunningTrial, Trials
+from lstm_core.search.trial import TrialOutcome, run_trial
 
 _limited = False  # this process's memory limit is set (once: Ray reuses a process for many tasks)
 
@@ -67,41 +66,27 @@ def trial_stream(config: ExperimentConfig, history: Series, block: int, origins:
         stop.set()
 
 
-@dataclass
-class _Running:
-    number: int
-    stream: Any  # Ray's ObjectRefGenerator
-    started: float
-    epochs: int = 0
-    last: float | None = None
-    pid: int = 0
-
-
-Report = Callable[[int, int, float], bool]  # (trial number, epoch, value) -> prune?
-
-
-class RayTrials:
+class RayTrials(Trials):
     """Runs up to ``at_once`` trials at a time as Ray tasks of ``cpus`` CPUs each."""
 
     def __init__(self, at_once: int, cpus: int = 1) -> None:
         import ray
 
+        super().__init__()
         self._ray = ray
-        self.at_once = max(1, at_once)
+        self._at_once = max(1, at_once)
         self._task = ray.remote(num_cpus=cpus, max_retries=0)(trial_stream)
         self._env = {"LSTM_LAB_TF_THREADS": str(cpus)} | {
             name: os.environ[name] for name in ("LSTM_LAB_WORKER_MEMORY_MB",) if name in os.environ}
-        self._events: queue.Queue[tuple[int, Any]] = queue.Queue()
-        self._running: dict[int, _Running] = {}
 
     @property
-    def busy(self) -> int:
-        return len(self._running)
+    def at_once(self) -> int:
+        return self._at_once
 
-    def start(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
-        stream = self._task.remote(config, history, block, origins, self._env)
-        self._running[number] = _Running(number, stream, time.perf_counter())
-        threading.Thread(target=self._follow, args=(number, stream), daemon=True,
+    def _launch(self, running: RunningTrial, config: ExperimentConfig, history: Series, block: int,
+                origins: int) -> None:
+        running.runner = stream = self._task.remote(config, history, block, origins, self._env)
+        threading.Thread(target=self._follow, args=(running.number, stream), daemon=True,
                          name="lstm-lab-trial-stream").start()
 
     def _follow(self, number: int, stream: Any) -> None:
@@ -116,46 +101,8 @@ class RayTrials:
 
             self._events.put((number, TrialOutcome.failed(RuntimeError(first_line(exc)))))
 
-    def next_outcome(self, report: Report, stopping: Callable[[], bool]) -> tuple[int, TrialOutcome]:
-        """Wait until a trial ends: report each epoch on the way (cancelling the trials the pruner
-        stops), and cancel every trial once ``stopping()``; the ended trial's number and outcome."""
-        while True:
-            try:
-                number, item = self._events.get(timeout=0.5)
-            except queue.Empty:
-                if stopping():
-                    self.cancel_all()
-                continue
-            running = self._running.get(number)
-            if running is None:  # a report after the search let the trial go
-                continue
-            if isinstance(item, int):
-                running.pid = item
-                continue
-            if isinstance(item, tuple):
-                running.epochs, running.last = item
-                if report(number, *item):
-                    return number, self._end(running, PRUNED, running.last)
-                continue
-            del self._running[number]
-            if item is None:  # cancelled by Stop
-                return number, self._outcome(running, STOPPED_EARLY, None)
-            return number, item
-
-    def _end(self, running: _Running, state: str, score: float | None) -> TrialOutcome:
-        self._running.pop(running.number, None)
-        self._ray.cancel(running.stream)
-        return self._outcome(running, state, score)
-
-    @staticmethod
-    def _outcome(running: _Running, state: str, score: float | None) -> TrialOutcome:
-        return TrialOutcome(state, score, epochs_run=running.epochs, pid=running.pid,
-                            seconds=time.perf_counter() - running.started,
-                            message="stopped by the search" if state == STOPPED_EARLY else "")
-
-    def cancel_all(self) -> None:
-        for running in list(self._running.values()):
-            self._ray.cancel(running.stream)
+    def _cancel(self, running: RunningTrial) -> None:
+        self._ray.cancel(running.runner)
 
 
 def ray_worker_trials() -> RayTrials | None:

@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from lstm_core.runs.experiment import ExperimentResult
     from lstm_core.runs.progress import StopRequest
-    from lstm_core.search.ray_trials import RayTrials
+    from lstm_core.search.parallel import Trials
 
 RUNNING = "running"
 MOST_TRIALS = 10_000
@@ -245,12 +245,13 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
                series: Series | None = None, progress: TrialProgress | None = None,
                stop: StopRequest | None = None, epochs: int = EPOCHS,
                patience: int = PATIENCE, on_stage: Callable[[str], None] | None = None,
-               trials: RayTrials | None = None) -> SearchResult:
+               trials: Trials | None = None) -> SearchResult:
     """Search, then train the best settings on the whole training part and score them on the
     test part, once, with every yardstick. The trials run one after another in this process, or
-    several at once on a Ray cluster with ``trials`` (:mod:`~lstm_core.search.ray_trials`).
-    ``progress`` gets each finished trial's row; ``stop`` ends the search after the trial under
-    way (on Ray: cancels the running trials; the best so far is still trained and scored);
+    several at once with ``trials`` (:mod:`~lstm_core.search.parallel`: in the training pool's
+    idle slots, or on a Ray cluster). ``progress`` gets each finished trial's row; ``stop`` ends
+    the search after the trial under way (with ``trials``: stops the running trials; the best so
+    far is still trained and scored);
     ``on_stage`` hears what it does in words. A worker entry: imports the network code only when
     it runs."""
     from lstm_core.runs.experiment import load_series, run_experiment
@@ -289,7 +290,8 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
                 trials.start(*ask(), search.history, search.block, search.origins)
             if not trials.busy:
                 break
-            finish(*trials.next_outcome(search.report, stopping))
+            if (ended := trials.next_outcome(search.report, stopping)) is not None:
+                finish(*ended)
     best = search.best
     if best is None:
         failed = [row["message"] for row in search.trials() if row["state"] == FAILED]

@@ -115,12 +115,14 @@ def run_trial(config: ExperimentConfig, history: Series, block: int, report: Rep
     from ``origins - 1`` earlier origins; never raises for a bad trial (a setting that does not
     fit, a diverged training): the outcome says FAILED and why."""
     started = time.perf_counter()
+    model = _Model(config)
     try:
-        outcome = _run(config, history, block, report, stop, started)
+        outcome = _run(config, history, block, report, stop, started, model)
         for k in range(1, origins):
             if outcome.state != COMPLETE:
                 break
-            earlier = _run(config, _part(history, 0, len(history) - k * block), block, None, stop, started)
+            earlier = _run(config, _part(history, 0, len(history) - k * block), block, None, stop, started,
+                           model)
             if earlier.state != COMPLETE:
                 outcome = replace(outcome, state=earlier.state, score=None, message=earlier.message)
                 break
@@ -133,13 +135,32 @@ def run_trial(config: ExperimentConfig, history: Series, block: int, report: Rep
         return TrialOutcome.failed(exc, time.perf_counter() - started)
 
 
-def _run(config: ExperimentConfig, history: Series, block: int, report: Report | None,
-         stop: StopRequest | None, started: float) -> TrialOutcome:
-    data = trial_data(history, config, block)
-    from lstm_core.nn.build import build_model  # TensorFlow: in the worker, once the data fit
-    from lstm_core.nn.train import train
+class _Model:
+    """A trial's model, built once: each later origin trains it again from its state as built
+    (what a new build would give, see :func:`~lstm_core.nn.build.rewinder`), so Keras traces its
+    training function once per trial, not once per origin."""
 
-    model = build_model(config, data.n_features)
+    def __init__(self, config: ExperimentConfig) -> None:
+        self.config = config
+        self._model = self._rewind = None
+
+    def fresh(self, n_features: int):
+        if self._model is None:
+            from lstm_core.nn.build import build_model, rewinder  # TensorFlow: in the worker
+
+            self._model = build_model(self.config, n_features)
+            self._rewind = rewinder(self._model)
+        else:
+            self._rewind()
+        return self._model
+
+
+def _run(config: ExperimentConfig, history: Series, block: int, report: Report | None,
+         stop: StopRequest | None, started: float, built: _Model) -> TrialOutcome:
+    data = trial_data(history, config, block)
+    from lstm_core.nn.train import train  # TensorFlow: in the worker, once the data fit
+
+    model = built.fresh(data.n_features)
     timings = {"build": time.perf_counter() - started, "validation": 0.0}
     blocks: list[float] = []  # the block's RMSE after each epoch
     epochs: list[float] = []

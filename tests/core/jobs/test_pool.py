@@ -222,6 +222,42 @@ def test_a_session_holds_one_running_and_one_queued_job_however_many_slots_are_f
     assert all(job.join(TIMEOUT) for job in (second, third, other))
 
 
+def lending(*, progress, stop, on_stage, slots) -> list[int]:
+    """A stand-in wide job (a search): reports how many extra slots it may use whenever that changes."""
+    seen: list[int] = []
+    while not stop.is_set():
+        if not seen or seen[-1] != slots.extra:
+            seen.append(slots.extra)
+            progress(EpochProgress(len(seen), 1000, float(slots.extra), None, 0.0, 0.0))
+        time.sleep(0.02)
+    return seen
+
+
+def test_a_wide_job_borrows_the_idle_slots_until_other_jobs_need_them(make_pool) -> None:
+    pool = make_pool(max_workers=3, preload=False)
+    wide = TrainingJob(pool=pool, owner="alice")
+    wide.start_work(lending, 1000, wide=True)
+    lent = lambda: wide.snapshot().epochs[-1].loss if wide.snapshot().epochs else None  # noqa: E731
+    wait_until(lambda: lent() == 2)  # both other slots are idle
+    bob = owned(pool, "bob")
+    wait_until(lambda: bob.snapshot().epoch >= 1)
+    wait_until(lambda: lent() == 1)  # bob runs at once; his slot is taken back
+    carol = owned(pool, "carol")
+    wait_until(lambda: carol.snapshot().epoch >= 1 and lent() == 0)
+    assert pool.stats()["running"] == 3
+    plain = owned(pool, "dave")  # a job waits in the queue: nothing is lent meanwhile
+    bob.stop()
+    wait_until(lambda: plain.snapshot().epoch >= 1)
+    assert lent() == 0
+    for job in (carol, plain):
+        job.stop()
+        assert job.join(TIMEOUT)
+    wait_until(lambda: lent() == 2)  # the slots come back once they are idle
+    wide.stop()
+    assert wide.join(TIMEOUT) and wide.snapshot().state == FINISHED
+    assert wide.result[0] in (0, 2) and wide.result[-1] == 2 and 0 in wide.result  # what the job saw
+
+
 def test_a_job_past_the_time_limit_is_stopped_and_keeps_what_it_did(make_pool) -> None:
     pool = make_pool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2)
     job = started(pool, epochs=100_000, seconds=0.05)

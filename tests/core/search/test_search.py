@@ -159,10 +159,12 @@ def test_a_hopeless_trial_is_pruned_and_stops_training() -> None:
 
 def test_a_trial_is_scored_from_several_origins_each_one_block_earlier() -> None:
     """Its score is the mean over the origins; the second origin is the same trial on the history
-    one block shorter; a pruned trial trains from the latest origin only."""
+    one block shorter, scored as a new model would be (the trial trains its one model again from
+    its state as built: weights, dropout seeds and optimizer); a pruned trial trains from the
+    latest origin only."""
     assert [origins_for(n, b) for n, b in ((97, 17), (115, 29), (85, 15), (20, 10))] == [3, 2, 3, 1]
     history, block = holdout(seasonal(), BASE)
-    config = replace(BASE, window=12, units=[4], epochs=3, patience=0, transform="none")
+    config = replace(BASE, window=12, units=[4], epochs=3, patience=0, transform="none", dropout=0.2)
     two = run_trial(config, history, block, origins=2)
     assert two.state == COMPLETE and len(two.scores) == 2
     assert two.score == pytest.approx(np.mean(two.scores))

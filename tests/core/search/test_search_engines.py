@@ -1,7 +1,8 @@
-"""A search as one job of the pool, on either engine: in a local worker its trials run one after
-another in that worker; on a real Ray cluster (started for the tests) they run as Ray tasks, two
-at a time beside the search's own job, in other processes; Stop ends it on both, and the best
-trial so far is still trained and scored."""
+"""A search as one job of the pool, on either engine: in a local worker its trials run in that
+worker, and also in a helper process for each slot of the pool that no other job needs; on a real
+Ray cluster (started for the tests) they run as Ray tasks, two at a time beside the search's own
+job, in other processes; Stop ends it everywhere, and the best trial so far is still trained and
+scored."""
 
 from __future__ import annotations
 
@@ -24,9 +25,10 @@ TIMEOUT = 300
 CONFIG = ExperimentConfig(seed=3)
 
 
-@pytest.fixture(params=["local", "ray"])
+@pytest.fixture(params=[("local", 1), ("local", 2), ("ray", 1)], ids=["local", "local-2-slots", "ray"])
 def pool(request: pytest.FixtureRequest) -> Iterator[TrainingPool]:
-    made = TrainingPool(launcher=launcher_for(request.param, request), max_workers=1)
+    engine, slots = request.param
+    made = TrainingPool(launcher=launcher_for(engine, request), max_workers=slots)
     yield made
     made.shutdown()
 
@@ -34,7 +36,8 @@ def pool(request: pytest.FixtureRequest) -> Iterator[TrainingPool]:
 def searched(pool: TrainingPool, trials: int, epochs: int) -> TrainingJob:
     series = generate("trend_seasonal", length=120, period=12, amplitude=3.0, noise_level=0.3)
     job = TrainingJob(pool=pool)
-    job.start_work(partial(search_job, CONFIG, series, Budget(trials=trials), CONFIG.seed, epochs), trials)
+    job.start_work(partial(search_job, CONFIG, series, Budget(trials=trials), CONFIG.seed, epochs), trials,
+                   wide=True)
     return job
 
 
@@ -49,8 +52,8 @@ def test_a_search_runs_its_trials_where_its_engine_puts_them(pool: TrainingPool)
     processes = {row["pid"] for row in outcome.trials}
     if pool.launcher.name == "ray":
         assert len(processes) >= 2  # two at a time, in Ray's worker processes
-    else:
-        assert len(processes) == 1  # one after another, in the search's own worker
+    else:  # the search's own worker, and a helper for the slot no other job needs
+        assert len(processes) == pool.max_workers
 
 
 def test_stop_ends_a_search_and_keeps_the_best_so_far(pool: TrainingPool) -> None:
