@@ -14,8 +14,9 @@ trials can run anywhere (in this process, or in the training pool's workers).
 
 A :class:`Search` keeps only the history before the test part (:func:`~.trial.holdout`): the
 test part never reaches a trial, the sampler or the pruner. :func:`run_search` runs the trials
-one after another, then trains the best settings on the whole training part and scores them
-on the test part once, next to every yardstick (:func:`~lstm_core.runs.experiment.run_experiment`).
+one after another, or several at once (:mod:`~lstm_core.search.parallel`), then trains the
+best settings on the whole training part and scores them on the test part once, next to every
+yardstick (:func:`~lstm_core.runs.experiment.run_experiment`).
 
 Seeded: the sampler draws from the search's seed and every trial trains with the config's seed,
 so the same series, trial budget and seed give the same trials and the same choice (when trials
