@@ -2,8 +2,10 @@
 
 Default: trials per minute of a short search on airline passengers, the per-trial overhead
 broken out (model build, first epoch with graph tracing, each later epoch, the per-epoch NumPy
-validation), TensorFlow's one-off import, and what two speed-ups give on a trial-sized fit:
-validation computed from a NumPy copy instead of Keras' evaluation, and Keras' steps_per_execution.
+validation), TensorFlow's one-off import, and what three speed-ups give on a trial-sized fit:
+validation computed from a NumPy copy instead of Keras' evaluation, Keras' steps_per_execution,
+and TensorFlow's graph rewriting (Grappler) off, as lstm_core.nn.backend has it, against on
+(each in a process of its own: the setting holds from a process's first traced function).
 
 ``--examples``: a search of ``--minutes`` (default 3) on each bundled example, with the default
 LSTM (the example's own settings), the searched LSTM, naive, seasonal naive and the best
@@ -72,9 +74,7 @@ def fit_seconds_per_epoch(data, config, numpy_validation: bool, steps: int, epoc
 
 def speedups(rounds: int = 3) -> dict:
     """Interleaved rounds of each way; the fastest of each is its figure."""
-    config = replace(example_config("airline_passengers"), transform="diff", units=[32], batch_size=16)
-    history, block = holdout(load_series(config.source), config)
-    data = trial_data(history, config, block)
+    data, config = trial_sized_data()
     ways = {"keras_validation": (False, 1), "numpy_validation": (True, 1),
             "numpy_validation_steps_per_execution_8": (True, 8)}
     seconds = {name: [] for name in ways}
@@ -82,6 +82,28 @@ def speedups(rounds: int = 3) -> dict:
         for name, (numpy_validation, steps) in ways.items():
             seconds[name].append(fit_seconds_per_epoch(data, config, numpy_validation, steps))
     return {f"{name}_epoch_seconds": round(min(times), 4) for name, times in seconds.items()}
+
+
+def grappler(rounds: int = 3) -> dict:
+    """Seconds per later epoch of the trial-sized fit with Grappler on and off, each measured in
+    a fresh process (interleaved rounds, the fastest of each)."""
+    import os
+    import subprocess
+    import sys
+
+    seconds: dict[str, list[float]] = {"on": [], "off": []}
+    for _ in range(rounds):
+        for mode in seconds:
+            done = subprocess.run([sys.executable, __file__, "--epoch-seconds"], capture_output=True, text=True,
+                                  env=dict(os.environ, LSTM_LAB_TF_GRAPPLER=mode), check=True)
+            seconds[mode].append(json.loads(done.stdout.splitlines()[-1])["epoch_seconds"])
+    return {f"grappler_{mode}_epoch_seconds": round(min(times), 4) for mode, times in seconds.items()}
+
+
+def trial_sized_data():
+    config = replace(example_config("airline_passengers"), transform="diff", units=[32], batch_size=16)
+    history, block = holdout(load_series(config.source), config)
+    return trial_data(history, config, block), config
 
 
 def speed(trials: int) -> dict:
@@ -133,10 +155,14 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", default=[*EXAMPLES, *GENERATED],
                         help="examples (bundled, or trend_seasonal / sine_noise_0.5) to search")
     parser.add_argument("--skip-speed", action="store_true", help="only the examples' searches")
+    parser.add_argument("--epoch-seconds", action="store_true", help=argparse.SUPPRESS)  # grappler()'s
     args = parser.parse_args()
+    if args.epoch_seconds:
+        print(json.dumps({"epoch_seconds": fit_seconds_per_epoch(*trial_sized_data(), True, 1)}))
+        return
     report = {"benchmark": "search", "tensorflow_import_seconds": round(TF_IMPORT, 2)}
     if not args.skip_speed:
-        report |= {"airline": speed(args.trials), "speedups": speedups()}
+        report |= {"airline": speed(args.trials), "speedups": speedups() | grappler()}
     if args.examples:
         report["examples"] = {}
         for name in args.only:

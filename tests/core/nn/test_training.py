@@ -109,6 +109,43 @@ def test_the_same_seed_repeats_a_run(sine_data):
     np.testing.assert_array_equal(runs[0][1], runs[1][1])
 
 
+TRAIN_EVERY_CELL = """
+import json, sys
+from lstm_core.config.settings import ExperimentConfig
+from lstm_core.data.series import generate
+from lstm_core.data.windows import prepare
+from lstm_core.nn.build import build_model
+from lstm_core.nn.train import train
+import tensorflow as tf
+data = None
+out = {"grappler_off": tf.config.optimizer.get_experimental_options().get("disable_meta_optimizer", False)}
+for cell in ("lstm", "gru", "rnn", "mlp"):
+    config = ExperimentConfig(cell=cell, window=6, units=[4], epochs=2, dropout=0.2, seed=7)
+    data = prepare(generate("sine", length=100), config)
+    model = build_model(config)
+    out[cell] = [train(model, data, config).loss, [w.tolist() for w in model.get_weights()]]
+json.dump(out, sys.stdout)
+"""
+
+
+def test_training_without_grappler_gives_the_same_numbers_to_the_last_bit() -> None:
+    """The backend turns TensorFlow's graph rewriting off (faster epochs for small models): every
+    cell trains to exactly the weights it reaches with the rewriting on."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    runs = {}
+    for grappler in ("on", "off"):
+        env = dict(os.environ, LSTM_LAB_TF_GRAPPLER=grappler)
+        done = subprocess.run([sys.executable, "-c", TRAIN_EVERY_CELL], env=env, capture_output=True,
+                              text=True, timeout=300, check=True)
+        runs[grappler] = json.loads(done.stdout)
+    assert (runs["on"].pop("grappler_off"), runs["off"].pop("grappler_off")) == (False, True)
+    assert runs["on"] == runs["off"]
+
+
 class StopAfterChecks:
     """A stop request that turns on at its n-th look: i.e. after n training batches."""
 
