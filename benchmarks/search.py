@@ -94,8 +94,8 @@ def grappler(rounds: int = 3) -> dict:
     seconds: dict[str, list[float]] = {"on": [], "off": []}
     for _ in range(rounds):
         for mode in seconds:
-            done = subprocess.run([sys.executable, __file__, "--epoch-seconds"], capture_output=True, text=True,
-                                  env=dict(os.environ, LSTM_LAB_TF_GRAPPLER=mode), check=True)
+            done = subprocess.run([sys.executable, __file__, "--epoch-seconds"], capture_output=True,
+                                  text=True, env=dict(os.environ, LSTM_LAB_TF_GRAPPLER=mode), check=True)
             seconds[mode].append(json.loads(done.stdout.splitlines()[-1])["epoch_seconds"])
     return {f"grappler_{mode}_epoch_seconds": round(min(times), 4) for mode, times in seconds.items()}
 
