@@ -184,7 +184,12 @@ class _Helper:
 
     def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
         self.busy, self._number = True, number
-        self._channel.send(RunTask(number, partial(trial_task, config, history, block, origins)))
+        try:
+            self._channel.send(RunTask(number, partial(trial_task, config, history, block, origins)))
+        except (OSError, ValueError) as exc:  # it ended just now: the trial fails, the search goes on
+            self.busy, self.alive = False, False
+            self._events.put((number, TrialOutcome(FAILED, pid=self.pid, message=f"the trial's process "
+                                                   f"could not be reached ({exc})")))
 
     def _read(self) -> None:
         for message in self._channel.receive():
