@@ -21,7 +21,9 @@ cancelled (see :meth:`TrainingJob.start`).
 
 Fairness and ceilings: a job may name its ``owner`` (a session); an owner holds at most one
 running and one queued job, and its second job waits for its first even when a slot is free, so
-one person cannot take every slot. A job that runs longer than ``max_seconds`` is stopped (it
+one person cannot take every slot. A *wide* job (a search) is lent the slots no other job needs,
+and gives them back as soon as one does: its trials fill an idle server without holding anyone
+up (:meth:`TrainingPool.submit`). A job that runs longer than ``max_seconds`` is stopped (it
 keeps what it trained so far), and one that does not stop within a grace period is ended with
 its worker. Each worker process may use at most ``memory_mb`` of memory (``RLIMIT_DATA``): an
 oversized job fails alone, with a message.
