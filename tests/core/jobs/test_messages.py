@@ -17,6 +17,7 @@ from lstm_core.jobs.messages import (
     Finished,
     FromWorker,
     JobState,
+    Lend,
     Ready,
     Report,
     RunTask,
@@ -33,7 +34,8 @@ def stand_in(*, progress, stop, on_stage) -> None:
     """A training as the pool sends it: a module-level function, pickled by reference."""
 
 
-EXAMPLES = [RunTask(7, stand_in), StopTask(7), Exit(), Ready(1234), Stage(7, "training"),
+EXAMPLES = [RunTask(7, stand_in), RunTask(8, stand_in, wide=True), StopTask(7), Lend(8, 1), Exit(),
+            Ready(1234), Stage(7, "training"),
             Epoch(7, PROGRESS), Finished(7, {"rmse": 0.25}), Failed(7, "disk on fire")]
 
 
