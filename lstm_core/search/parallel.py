@@ -135,6 +135,20 @@ def trial_task(config: ExperimentConfig, history: Series, block: int, origins: i
                      stop=stop, origins=origins)
 
 
+def train_in_thread(config: ExperimentConfig, history: Series, block: int, origins: int,
+                    put: Callable[[Any], None], stop: threading.Event) -> None:
+    """Train one trial in a thread of this process, handing each epoch's ``(epoch, validation
+    RMSE)`` and then its outcome to ``put``; a bug, not a bad setting, fails the trial alone."""
+    def train() -> None:
+        try:
+            outcome = trial_task(config, history, block, origins, progress=put, stop=stop, on_stage=None)
+        except Exception as exc:
+            outcome = TrialOutcome.failed(exc)
+        put(outcome)
+
+    threading.Thread(target=train, name="lstm-lab-trial", daemon=True).start()
+
+
 class _InThisProcess:
     """Trains one trial at a time in a thread of this process."""
 
@@ -146,18 +160,13 @@ class _InThisProcess:
 
     def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
         self.busy, self._stop = True, threading.Event()
-        stop = self._stop
 
-        def train() -> None:
-            try:
-                outcome = trial_task(config, history, block, origins, stop=stop, on_stage=None,
-                                     progress=lambda item: self._events.put((number, item)))
-            except Exception as exc:  # a bug, not a bad setting: the trial fails, the search goes on
-                outcome = TrialOutcome.failed(exc)
-            self.busy = False
-            self._events.put((number, outcome))
+        def put(item: Any) -> None:
+            if isinstance(item, TrialOutcome):
+                self.busy = False  # before the search hears it: the place is free again
+            self._events.put((number, item))
 
-        threading.Thread(target=train, name="lstm-lab-trial", daemon=True).start()
+        train_in_thread(config, history, block, origins, put, self._stop)
 
     def stop(self) -> None:
         self._stop.set()

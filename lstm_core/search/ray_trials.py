@@ -27,8 +27,8 @@ from typing import Any
 from lstm_core.config.checks import env_count
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
-from lstm_core.search.parallel import RunningTrial, Trials
-from lstm_core.search.trial import TrialOutcome, run_trial
+from lstm_core.search.parallel import RunningTrial, Trials, train_in_thread
+from lstm_core.search.trial import TrialOutcome
 
 _limited = False  # this process's memory limit is set (once: Ray reuses a process for many tasks)
 
@@ -48,15 +48,7 @@ def trial_stream(config: ExperimentConfig, history: Series, block: int, origins:
         _limited = True
     reports: queue.Queue[tuple[int, float] | TrialOutcome] = queue.Queue()
     stop = threading.Event()
-
-    def report(epoch: int, value: float) -> bool:
-        reports.put((epoch, value))
-        return False  # the search decides, and cancels this task
-
-    def run() -> None:
-        reports.put(run_trial(config, history, block, report=report, stop=stop, origins=origins))
-
-    threading.Thread(target=run, name="lstm-lab-trial", daemon=True).start()
+    train_in_thread(config, history, block, origins, reports.put, stop)  # the search decides on pruning
     yield os.getpid()
     try:
         while not isinstance(item := reports.get(), TrialOutcome):
