@@ -171,8 +171,7 @@ class _InThisProcess:
     def stop(self) -> None:
         self._stop.set()
 
-    def close(self) -> None:
-        self._stop.set()
+    close = stop  # nothing else to end: the thread is this process's
 
 
 class _Helper:
