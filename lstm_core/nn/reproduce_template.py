@@ -33,6 +33,9 @@ THREADS = 0
 MEASURED_RMSE = math.nan
 # <<< run
 
+# LSTM Lab trains with TensorFlow's graph rewriting off; rewriting can reorder sums and change the
+# last bits on some processors, so the script runs the same graphs.
+tf.config.optimizer.set_experimental_options({"disable_meta_optimizer": True})
 if THREADS:
     tf.config.threading.set_intra_op_parallelism_threads(THREADS)
     tf.config.threading.set_inter_op_parallelism_threads(1)

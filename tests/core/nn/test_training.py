@@ -128,9 +128,15 @@ json.dump(out, sys.stdout)
 """
 
 
-def test_training_without_grappler_gives_the_same_numbers_to_the_last_bit() -> None:
+def test_training_without_grappler_gives_the_same_numbers_within_float32_rounding() -> None:
     """The backend turns TensorFlow's graph rewriting off (faster epochs for small models): every
-    cell trains to exactly the weights it reaches with the rewriting on."""
+    cell trains to the weights it reaches with the rewriting on, up to float32 rounding. Rewriting
+    may reorder sums, and on some processors that changes the last bits (seen: a first loss of
+    0.1409047693 against 0.1409047842 for the plain RNN), so the promise tested here is closeness:
+    two epochs of a few hundred float32 steps each stay within 1e-4 relative and 1e-6 absolute of
+    each other, while any real change of the training (another seed, a skipped batch, a different
+    initialisation) moves losses and weights by 1e-2 or more. Identical bits for the same settings
+    in one process are tested by ``test_the_same_seed_repeats_a_run``."""
     import json
     import os
     import subprocess
@@ -143,7 +149,13 @@ def test_training_without_grappler_gives_the_same_numbers_to_the_last_bit() -> N
                               text=True, timeout=300, check=True)
         runs[grappler] = json.loads(done.stdout)
     assert (runs["on"].pop("grappler_off"), runs["off"].pop("grappler_off")) == (False, True)
-    assert runs["on"] == runs["off"]
+    assert runs["on"].keys() == runs["off"].keys() == {"lstm", "gru", "rnn", "mlp"}
+    for cell, (loss_on, weights_on) in runs["on"].items():
+        loss_off, weights_off = runs["off"][cell]
+        np.testing.assert_allclose(loss_off, loss_on, rtol=1e-4, atol=1e-6, err_msg=cell)
+        assert len(weights_off) == len(weights_on)
+        for w_off, w_on in zip(weights_off, weights_on, strict=True):
+            np.testing.assert_allclose(w_off, w_on, rtol=1e-4, atol=1e-6, err_msg=cell)
 
 
 class StopAfterChecks:
