@@ -15,7 +15,7 @@ from typing import Any
 from lstm_core.config import safe_json
 from lstm_core.config.checks import checked_number
 from lstm_core.config.fields import CSV_OPTIONS, LIMITS, SETTINGS, Kind, Setting, as_columns, as_text
-from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
+from lstm_core.config.settings import MAX_CONFIG_BYTES, ExperimentConfig, SourceConfig, parse_units
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import GENERATORS
 from lstm_core.errors import ConfigError, LSTMLabError
@@ -163,7 +163,7 @@ def config_from_args(args: argparse.Namespace) -> ExperimentConfig:
         if value is not None and setting.stored and setting.kind is not Kind.UNITS:
             setattr(source if setting.source else config, setting.name, value)
     if getattr(args, "units", None) is not None or getattr(args, "layers", None) is not None:
-        units = args.units if args.units is not None else config.units[0]
+        units = args.units if args.units is not None else config.units[:1]  # [] when it has none
         config.units = parse_units(units, args.layers)
     return config.validate()
 
@@ -172,10 +172,14 @@ def _base_config(path: str | None) -> ExperimentConfig:
     if not path:
         return ExperimentConfig()
     try:
-        with open(path, encoding="utf-8") as handle:
-            return ExperimentConfig.from_json(handle.read())
+        with open(path, "rb") as handle:  # bytes: the JSON reader says when they are not UTF-8
+            text = handle.read(MAX_CONFIG_BYTES + 1)  # one byte more than allowed: refused, unread
     except OSError as exc:
         raise ConfigError(f"cannot read the config file {path}: {exc.strerror}") from None
+    try:
+        return ExperimentConfig.from_json(text)
+    except ConfigError as exc:
+        raise ConfigError(f"the config file {path} cannot be used: {exc}") from None
 
 
 def _generator_args(args: argparse.Namespace, source: SourceConfig) -> dict[str, str]:
@@ -216,10 +220,10 @@ def _print_summary(result) -> None:
         print("\n".join(report.lines()))
     print(result.data.describe())
     print(result.training.message)
-    print(f"\n{'':<16}{'test RMSE':>12}{'test MAE':>12}")
-    print(f"{'LSTM':<16}{summary['test_rmse']:>12.5g}{summary['test_mae']:>12.5g}")
-    for name, metrics in summary["baselines"].items():
-        print(f"{name:<16}{metrics['rmse']:>12.5g}{metrics['mae']:>12.5g}")
+    print(f"\n{'':<18}{'test RMSE':>12}{'test MAE':>12}")
+    print(f"{'LSTM':<18}{summary['test_rmse']:>12.5g}{summary['test_mae']:>12.5g}")
+    for name, metrics in (summary["baselines"] | summary["ensembles"]).items():
+        print(f"{name:<18}{metrics['rmse']:>12.5g}{metrics['mae']:>12.5g}")
     print(f"\n{summary['verdict']}")
     for note in summary["notes"]:
         print(f"note: {note}")
@@ -286,6 +290,11 @@ def _print_search(result: SearchResult) -> None:
           f"{best.score:.5g} ({result.seconds:.1f} s)")
     print(", ".join(f"{name} {as_text(getattr(best.config, name))}" for name in SHOWN))
     _print_summary(result.final)
+    choice, spent = result.choice(), result.time_spent()
+    print(f"\nthe search's choice (on the validation part): {choice['label']}, test RMSE "
+          f"{choice['test_rmse']:.5g}")
+    print(f"time: {spent['searching_seconds']:.1f} s searching ({spent['stopped_by_budget']} trials "
+          f"stopped by the budget), {spent['final_training_seconds']:.1f} s final training")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -5,7 +5,7 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lstm_core.data.sum_task import KINDS, MANY_TO_MANY, parse_bits
+from lstm_core.data.sum_task import KINDS, MANY_TO_MANY, MAX_TEXT_CHARS, parse_bits
 from lstm_core.errors import ConfigError
 from lstm_core.infer.numpy_net import NumpyNet
 from lstm_core.jobs.job import FAILED, IDLE
@@ -100,7 +100,8 @@ def keep_first(net: NumpyNet) -> None:
 
 
 def continuation(kept: Kept) -> None:
-    text = st.text_input("Then continue with", "1,0,1", key="lab.second", help=HELP["lab_second"])
+    text = st.text_input("Then continue with", "1,0,1", key="lab.second", help=HELP["lab_second"],
+                         max_chars=MAX_TEXT_CHARS)
     try:
         bits = parse_bits(text)
     except ConfigError as exc:
@@ -129,7 +130,8 @@ def carrying_state(trained: dict[str, LabModel]) -> None:
     net = trained[kind].net
     left, right = st.columns(2)
     with left:
-        st.text_input("First sequence", "1,1,1", key="lab.first", help=HELP["lab_first"])
+        st.text_input("First sequence", "1,1,1", key="lab.first", help=HELP["lab_first"],
+                      max_chars=MAX_TEXT_CHARS)
         st.button("Run it and keep (h, c)", on_click=keep_first, args=(net,), key="lab.keep")
         if lab.first_error:
             show_problems([lab.first_error])

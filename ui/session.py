@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import Any, Generic, TypeVar
@@ -25,10 +25,10 @@ import streamlit as st
 from lstm_core.config.fields import as_text
 from lstm_core.config.presets import PRESETS
 from lstm_core.config.settings import DataMode, ExperimentConfig, SourceConfig
-from lstm_core.data.csv.load import CsvPreview, inspect_csv
+from lstm_core.data.csv.load import CsvPreview, LoadOptions, inspect_csv
 from lstm_core.data.examples import EXAMPLES, example_at
 from lstm_core.data.series import GENERATORS, Series
-from lstm_core.data.suggest import suggest_settings
+from lstm_core.data.suggest import suggest_horizon, suggest_settings
 from lstm_core.data.sum_task import MANY_TO_MANY, parse_bits
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.infer.forecast import ForecastBand
@@ -48,6 +48,9 @@ from ui.closing import watch_jobs
 SESSION_KEY = "session"
 # Settings that change only what is drawn after training, not the model.
 NOT_TRAINED_ON = ("horizon",)
+XSRF_COOKIE = "_streamlit_xsrf"  # Streamlit's; see browser_owner
+LOAD_OUT_OF_MEMORY = ("this series needs more memory than the server can spare: choose a shorter or "
+                      "simpler one")
 
 T = TypeVar("T")
 
@@ -142,6 +145,11 @@ class Training:
     filed: ExperimentResult | None = None  # the job's result last filed in the history
     refusal: Once[str] = field(default_factory=Once)
     compared_up_to: int = 0  # the newest run Run history's comparison has offered
+    # Where the current result comes from when no training of this page made it ("Restored run
+    # 2", "Found by the search"), as the Model page names it; and the run a restore just made
+    # current, for Run history to say so once.
+    origin: str | None = None
+    restored: Once[int] = field(default_factory=Once)
 
     def unfiled(self) -> bool:
         finished = self.job.result
@@ -152,6 +160,7 @@ class Training:
         if not self.unfiled():
             return
         self.filed = self.result = self.job.result
+        self.origin = None
         self.trained_on, label = self.started_on
         self.history.add(self.result, label, self.job.snapshot().elapsed)
 
@@ -358,7 +367,9 @@ class Session:
     preset: str | None = None
     live_jobs: set[int] = field(default_factory=set)  # see ui.widgets.live
     in_entry: bool = False  # see ui.frame
-    owner: str = field(default_factory=lambda: uuid.uuid4().hex)  # the pool's name for this session
+    # The pool's name for whoever owns this session's jobs: its browser (see browser_owner), so
+    # that the tabs of one person share one running and one queued job.
+    owner: str = field(default_factory=lambda: uuid.uuid4().hex)
 
     def __post_init__(self) -> None:
         for job in self.jobs():
@@ -379,15 +390,21 @@ class Session:
         self.data.mode = DataMode.GENERATE
 
     def use_example(self, name: str) -> None:
-        """Switch to the bundled example ``name`` and apply the settings that suit it."""
+        """Switch to the bundled example ``name`` and apply the settings that suit it, with a
+        horizon that fits it (as an upload gets)."""
         EXAMPLES[name].apply_to(self.config)
         self.data.mode = DataMode.EXAMPLE
+        data = self.dataset()
+        if data is not None:
+            self.config.horizon = suggest_horizon(data.series, self.config)
 
     def use_upload(self, chosen: Upload) -> None:
         """Keep ``chosen`` and point the config at it, with the columns the file suggests.
 
         Raises DataError (and keeps nothing) when the file cannot give a series.
         """
+        if self.data.upload is None or chosen.digest != self.data.upload.digest:
+            self.config.source.decimal = "auto"  # a mark chosen for another file's cells
         found = self.preview(chosen)
         self.data.upload = chosen
         source = self.config.source
@@ -422,8 +439,14 @@ class Session:
             self.data.mode = DataMode.UPLOAD
 
     def preview(self, chosen: Upload) -> CsvPreview:
-        """What the uploaded file holds (columns, time, first rows), read once per file."""
-        return self.data.previewed.get(chosen.digest, lambda: inspect_csv(chosen.data))
+        """What the uploaded file holds (columns, time, first rows) and how it was read, read once
+        per file and decimal mark: the Data page's headline says what the loading does.
+
+        Raises DataError when the file cannot give a series read that way.
+        """
+        decimal = self.config.source.decimal
+        return self.data.previewed.get((chosen.digest, decimal), lambda: inspect_csv(
+            chosen.data, options=LoadOptions(decimal=decimal)))
 
     def dataset(self) -> Dataset | None:
         """The series the config describes, loaded once per change of source; None if it fails."""
@@ -444,6 +467,8 @@ class Session:
             series, label = self._read_series()
         except LSTMLabError as exc:
             return None, str(exc)
+        except MemoryError:  # kept, as a refusal is: every page goes on, with a message
+            return None, LOAD_OUT_OF_MEMORY
         return Dataset(series, label, key), None
 
     def _read_series(self) -> tuple[Series, str]:
@@ -514,11 +539,13 @@ class Session:
 
     def restore(self, run: Run) -> None:
         """Make ``run`` current again: its result, and its settings in every widget."""
-        self.adopt(run.restore())
+        self.adopt(run.restore(), f"Restored run {run.number}")
+        self.training.restored.put(run.number)
 
-    def adopt(self, chosen: ExperimentResult) -> None:
-        """Make ``chosen`` the current result, its settings current too."""
-        self.training.result = chosen
+    def adopt(self, chosen: ExperimentResult, origin: str | None = None) -> None:
+        """Make ``chosen`` the current result, its settings current too; ``origin`` says where it
+        comes from (see :attr:`Training.origin`)."""
+        self.training.result, self.training.origin = chosen, origin
         self.use_config(chosen.config)
         data = self.dataset()
         self.training.trained_on = self._trained_on(data) if data is not None else None
@@ -526,7 +553,7 @@ class Session:
     def use_search(self, outcome: SearchOutcome) -> Run:
         """Make a search's winner the current run (its settings in every widget, so its link
         reproduces it) and file it in the history."""
-        self.adopt(outcome.final)
+        self.adopt(outcome.final, f"Found by the search (trial {outcome.best_number + 1})")
         self.search.used = outcome
         label = self.search.started_on[1]
         return self.training.history.add(outcome.final, f"{label}, found by a search (trial "
@@ -549,7 +576,7 @@ class Session:
 
     def import_run(self, imported: ExperimentResult, label: str) -> Run:
         """Make an imported run current and file it in the history."""
-        self.adopt(imported)
+        self.adopt(imported, label[:1].upper() + label[1:])
         return self.training.history.add(imported, label, imported.training.fit_seconds)
 
     # Settings
@@ -572,11 +599,34 @@ class Session:
 
 
 def session() -> Session:
-    """This person's session, made on their first run."""
+    """This person's session, made on their first run; its jobs are owned by its browser."""
     if SESSION_KEY not in st.session_state:
-        made = st.session_state[SESSION_KEY] = Session()
+        owner = browser_owner(st.context.cookies) or uuid.uuid4().hex
+        made = st.session_state[SESSION_KEY] = Session(owner=owner)
         watch_jobs(made.jobs())
     return st.session_state[SESSION_KEY]
+
+
+def browser_owner(cookies: Mapping[str, str]) -> str | None:
+    """The pool's name for the browser that sent ``cookies`` (with a session's first request),
+    the same for each of its tabs, so that they share one allowance of jobs; None when it sent no
+    usable XSRF cookie (protection off, or a client that keeps no cookies).
+
+    Streamlit gives a browser its XSRF cookie once, a random 16-byte token, and sends it back on
+    later responses masked anew ("2|mask|masked token|time"; version 1: the token in hex): the
+    token, not the cookie's text, names the browser. Hashed, as the token guards requests.
+    """
+    text = cookies.get(XSRF_COOKIE, "").strip("\"'")
+    try:
+        if text.startswith("2|"):
+            _, mask_hex, masked_hex, _ = text.split("|")
+            mask, masked = bytes.fromhex(mask_hex), bytes.fromhex(masked_hex)
+            token = bytes(byte ^ mask[k % 4] for k, byte in enumerate(masked)) if len(mask) == 4 else b""
+        else:
+            token = bytes.fromhex(text)
+    except ValueError:
+        return None
+    return hashlib.sha256(token).hexdigest()[:32] if token else None
 
 
 def bound(key: str, value: Any, put: Callable[[Any], None]) -> dict[str, Any]:

@@ -53,6 +53,13 @@ def checked_choice(name: str, value: object, choices: Sequence[str]) -> str:
     return value  # type: ignore[return-value]
 
 
+def quoted(value: object, most: int = 60) -> str:
+    """``value`` as a refusal quotes it: its repr, cut short when long (a file or a link is anyone's
+    text, and a message is one line)."""
+    text = repr(value)
+    return text if len(text) <= most else text[:most - 1] + "…"
+
+
 def env_count(name: str, default: int) -> int:
     """A positive whole number from the environment variable ``name``, else ``default``."""
     value = os.environ.get(name, "").strip()

@@ -13,6 +13,7 @@ from enum import StrEnum
 from typing import Any
 
 from lstm_core.config import safe_json
+from lstm_core.config.checks import quoted
 from lstm_core.config.fields import CSV_OPTIONS, EXPERIMENT, LIMITS, SCALERS, TRANSFORMS, as_units
 from lstm_core.data.csv.load import MAX_BYTES, MAX_ROWS
 from lstm_core.data.csv.read import MB
@@ -55,17 +56,28 @@ class SourceConfig:
 
     def problems(self) -> list[str]:
         found = [problem for s in CSV_OPTIONS for problem in s.problems(getattr(self, s.name))]
-        return found + self._kind_problems()
+        return found + (self.shape_problems() or self._kind_problems())
+
+    def shape_problems(self) -> list[str]:
+        """What leaves nothing to build on, whatever else is set: a source kind, generator or
+        parameters of the wrong type, or unknown. A config read from a file is refused with these
+        at once (:meth:`ExperimentConfig.from_dict`), before anything uses it."""
+        found = []
+        if not isinstance(self.kind, str) or self.kind not in SOURCES:
+            found.append(f"source must be one of {', '.join(SOURCES)}, got {quoted(self.kind)}")
+        if not isinstance(self.generator, str) or self.generator not in GENERATORS:
+            found.append(f"unknown generator {quoted(self.generator)}; choose one of "
+                         f"{', '.join(GENERATORS)}")
+        if not isinstance(self.csv_path, str | bytes | None):  # bytes: an upload's, as the app loads it
+            found.append(f"the CSV file's path must be text, got {quoted(self.csv_path)}")
+        if not isinstance(self.params, dict):
+            found.append("the generator's parameters must be an object of names and values "
+                         f'(such as {{"length": 500}}), got {quoted(self.params)}')
+        return found
 
     def _kind_problems(self) -> list[str]:
-        if self.kind not in SOURCES:
-            return [f"source must be one of {', '.join(SOURCES)}, got {self.kind!r}"]
         if self.kind == "csv":
             return [] if self.csv_path else ["a CSV source needs a file path"]
-        if not isinstance(self.generator, str) or self.generator not in GENERATORS:
-            return [f"unknown generator '{self.generator}'; choose one of {', '.join(GENERATORS)}"]
-        if not isinstance(self.params, dict):
-            return [f"the generator's parameters must be an object of names and values, got {self.params!r}"]
         try:
             GENERATORS[self.generator].resolve(self.params)
         except ConfigError as exc:
@@ -92,6 +104,7 @@ class ExperimentConfig:
     transform: str = "auto"
     scaler: str = "minmax"
     season_length: int = 0
+    season_inputs: str = "none"
     horizon: int = 100
     seed: int = 0
 
@@ -142,6 +155,8 @@ class ExperimentConfig:
         _refuse_unknown(data, cls, "config")
         _refuse_unknown(source, SourceConfig, "source")
         config = cls(source=SourceConfig(**source), **data)
+        if found := config.source.shape_problems():
+            raise ConfigError("; ".join(found))
         config.units = as_units(config.units)
         return config
 

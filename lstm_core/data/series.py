@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from lstm_core.config.checks import checked_choice, checked_number
+from lstm_core.config.checks import checked_choice, checked_number, quoted
 from lstm_core.errors import ConfigError, DataError
 
 # The largest magnitude a series may hold. Errors are squared and summed: with values up to 1e100,
@@ -84,7 +84,11 @@ def _refuse_huge(name: str, values: np.ndarray) -> None:
 
 @dataclass(frozen=True)
 class Param:
-    """One generator parameter: its default, bounds and a one-line help text."""
+    """One generator parameter: its default, bounds and a one-line help text.
+
+    A parameter with ``items`` is a list of numbers written as text ("50,20,7"), of at most
+    ``items`` values, each within ``minimum`` and ``maximum``.
+    """
 
     name: str
     default: int | float | str
@@ -92,6 +96,7 @@ class Param:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] | None = None
+    items: int | None = None
 
     @property
     def kind(self) -> type:
@@ -104,21 +109,53 @@ class Param:
                                   text=True)
         if self.choices is not None:
             return checked_choice(self.name, str(value), self.choices)
+        if self.items is not None:
+            self.numbers(value)
         return str(value)
+
+    def numbers(self, value: Any) -> np.ndarray:
+        """The numbers of a list parameter's text, checked; their count before any is converted."""
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            raise ConfigError(f"{self.name} must be numbers separated by commas, got {quoted(value)}")
+        written = [item for item in str(value).split(",") if item.strip()]
+        if self.items is not None and len(written) > self.items:
+            raise ConfigError(f"{self.name} holds {len(written):,} values, more than the {self.items} "
+                              "allowed")
+        try:
+            numbers = np.array([float(item) for item in written])
+        except ValueError:
+            numbers = np.array([np.nan])
+        if numbers.size == 0 or not np.all(np.isfinite(numbers)):
+            raise ConfigError(f"{self.name} must be numbers separated by commas, got {quoted(value)}")
+        low = -np.inf if self.minimum is None else self.minimum
+        high = np.inf if self.maximum is None else self.maximum
+        outside = numbers[(numbers < low) | (numbers > high)]
+        if outside.size:
+            raise ConfigError(f"every value of {self.name} must be between {low:g} and {high:g}, "
+                              f"got {outside[0]:g}")
+        return numbers
 
 
 @dataclass(frozen=True)
 class Generator:
+    """A series generator. ``check``, when given, refuses parameters that are valid one by one
+    but not together (it gets them resolved, by name)."""
+
     name: str
     description: str
     params: tuple[Param, ...]
     make: Callable[..., np.ndarray] = field(repr=False)
+    check: Callable[..., None] | None = field(default=None, repr=False)
 
     def defaults(self) -> dict[str, Any]:
         return {p.name: p.default for p in self.params}
 
     def resolve(self, params: dict[str, Any]) -> dict[str, Any]:
-        """Defaults overlaid with ``params``, every value coerced and checked."""
+        """Defaults overlaid with ``params``, every value coerced and checked, alone and together.
+
+        The one place a generator's parameters are checked: the config's validation (and so
+        links, imported settings and the command line) and :func:`generate` all come here.
+        """
         known = {p.name: p for p in self.params}
         unknown = sorted(set(params) - set(known))
         if unknown:
@@ -127,7 +164,10 @@ class Generator:
                 f"it takes {', '.join(known)}"
             )
         merged = self.defaults() | params
-        return {name: known[name].coerce(value) for name, value in merged.items()}
+        resolved = {name: known[name].coerce(value) for name, value in merged.items()}
+        if self.check is not None:
+            self.check(**resolved)
+        return resolved
 
 
 MAX_LENGTH = 200_000
@@ -172,28 +212,30 @@ def _sawtooth(length, period, amplitude, noise, noise_level, data_seed):
     return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
 
 
-def _number_list(text: str, name: str) -> np.ndarray:
-    try:
-        numbers = np.array([float(x) for x in str(text).split(",") if x.strip()])
-    except ValueError:
-        raise ConfigError(f"{name} must be numbers separated by commas, got {text!r}") from None
-    if numbers.size == 0 or not np.all(np.isfinite(numbers)):
-        raise ConfigError(f"{name} must be numbers separated by commas, got {text!r}")
-    return numbers
+MAX_WAVES = 50
+# The most sine values multi_sine computes (length x waves): 200,000 samples of 25 waves, 100,000
+# of all 50; about 0.2 s, and memory of a few copies of the series (one wave at a time).
+MAX_WAVE_VALUES = 5_000_000
+_PERIODS = Param("periods", "50,20,7", "periods of the waves, comma separated", 2.0, 1e6, items=MAX_WAVES)
+_AMPLITUDES = Param("amplitudes", "1,0.5,0.25", "amplitude of each wave, comma separated", -1e6, 1e6,
+                    items=MAX_WAVES)
+
+
+def _check_multi_sine(length, periods, amplitudes, **_):
+    waves, heights = len(_PERIODS.numbers(periods)), len(_AMPLITUDES.numbers(amplitudes))
+    if waves != heights:
+        raise ConfigError(f"periods has {waves} values but amplitudes has {heights}: give one each")
+    if length * waves > MAX_WAVE_VALUES:
+        raise ConfigError(f"{waves} waves of {length:,} samples are {length * waves:,} values to "
+                          f"compute, more than the {MAX_WAVE_VALUES:,} a series may take: use fewer "
+                          f"waves or a shorter length")
 
 
 def _multi_sine(length, periods, amplitudes, noise, noise_level, data_seed):
-    p = _number_list(periods, "periods")
-    a = _number_list(amplitudes, "amplitudes")
-    if np.any(np.abs(a) > _AMPLITUDE.maximum):
-        raise ConfigError(f"every amplitude must be between {-_AMPLITUDE.maximum:g} and "
-                          f"{_AMPLITUDE.maximum:g}, got {amplitudes!r}")
-    if len(p) != len(a):
-        raise ConfigError(f"periods has {len(p)} values but amplitudes has {len(a)}: give one each")
-    if np.any(p < 2):
-        raise ConfigError("every period must be at least 2 samples")
-    t = np.arange(length)[:, None]
-    clean = (a * np.sin(2 * np.pi * t / p)).sum(axis=1)
+    t = np.arange(length)
+    clean = np.zeros(length)
+    for period, amplitude in zip(_PERIODS.numbers(periods), _AMPLITUDES.numbers(amplitudes), strict=True):
+        clean += amplitude * np.sin(2 * np.pi * t / period)
     return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
 
 
@@ -202,12 +244,15 @@ def _trend_seasonal(length, level, slope, period, amplitude, mode, noise, noise_
     trend = level + slope * t
     season = np.sin(2 * np.pi * t / period)
     if mode == "multiplicative":
-        if level <= 0:
-            raise ConfigError("multiplicative seasonality needs a positive level")
         clean = trend * (1 + (amplitude / level) * season)
     else:
         clean = trend + amplitude * season
     return clean + _noise(np.random.default_rng(data_seed), length, noise, noise_level)
+
+
+def _check_trend_seasonal(level, mode, **_):
+    if mode == "multiplicative" and level <= 0:
+        raise ConfigError("multiplicative seasonality needs a positive level")
 
 
 def _random_walk(length, start, drift, step_std, data_seed):
@@ -240,19 +285,14 @@ GENERATORS: dict[str, Generator] = {
                 _SEED,
             ),
             _trend_seasonal,
+            _check_trend_seasonal,
         ),
         Generator(
             "multi_sine",
             "several sine waves summed",
-            (
-                _LENGTH,
-                Param("periods", "50,20,7", "periods of the waves, comma separated"),
-                Param("amplitudes", "1,0.5,0.25", "amplitude of each wave, comma separated"),
-                _NOISE,
-                _NOISE_LEVEL,
-                _SEED,
-            ),
+            (_LENGTH, _PERIODS, _AMPLITUDES, _NOISE, _NOISE_LEVEL, _SEED),
             _multi_sine,
+            _check_multi_sine,
         ),
         Generator(
             "random_walk",

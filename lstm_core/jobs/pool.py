@@ -19,13 +19,14 @@ submits a training passes a :class:`~lstm_core.jobs.messages.Listener` (a
 holds it only weakly: once a closed tab's session is gone, its job is collected and its training
 cancelled (see :meth:`TrainingJob.start`).
 
-Fairness and ceilings: a job may name its ``owner`` (a session); an owner holds at most one
-running and one queued job, and its second job waits for its first even when a slot is free, so
-one person cannot take every slot. A *wide* job (a search) is lent the slots no other job needs,
-and gives them back as soon as one does: its trials fill an idle server without holding anyone
-up (:meth:`TrainingPool.submit`). A job that runs longer than ``max_seconds`` is stopped (it
-keeps what it trained so far), and one that does not stop within a grace period is ended with
-its worker. Each worker process may use at most ``memory_mb`` of memory (``RLIMIT_DATA``): an
+Fairness and ceilings: a job may name its ``owner`` (a person: the app names one per browser, so
+that all its tabs share it); an owner holds at most one running and one queued job, and its second
+job waits for its first even when a slot is free, so one person cannot take every slot. A *wide*
+job (a search) is lent the slots no other job needs, and gives them back as soon as one does: its
+trials fill an idle server without holding anyone up (:meth:`TrainingPool.submit`). A job that
+runs longer than ``max_seconds`` is stopped (it keeps what it trained so far, and its result says
+it met the time limit), and one that does not stop within a grace period is ended with its
+worker. Each worker process may use at most ``memory_mb`` of memory (``RLIMIT_DATA``): an
 oversized job fails alone, with a message.
 """
 
@@ -55,6 +56,7 @@ from lstm_core.jobs.messages import (
     Ended,
     Exit,
     Failed,
+    Finished,
     FromWorker,
     Lend,
     Listener,
@@ -66,17 +68,18 @@ from lstm_core.jobs.messages import (
     ToWorker,
     Work,
 )
+from lstm_core.runs.progress import STOPPED, TrainingResult
 
 LOGGER = logging.getLogger(__name__)
 CANCELLED_IN_QUEUE = "stopped while waiting for a free training slot: nothing was trained"
 SHUTTING_DOWN = "the server is shutting down"
 HOUSEKEEPING_SECONDS = 5.0
 STOP_GRACE_SECONDS = 60.0  # after a stop for the time limit, how long a job has to end by itself
-PER_OWNER = 2  # one running and one queued job per session
+PER_OWNER = 2  # one running and one queued job per owner
 
 
 class OwnerLimitError(LSTMLabError):
-    """An owner (a session) already holds a running and a queued job."""
+    """An owner (a person: the app names one per browser) already holds a running and a queued job."""
 
 
 def _minutes(seconds: float) -> str:
@@ -85,6 +88,15 @@ def _minutes(seconds: float) -> str:
         return f"{minutes:.0f} minutes"
     return f"{seconds:.0f} second" + ("s" if round(seconds) != 1 else "")
 
+
+def _say_time_limit(result: Any, max_seconds: float) -> None:
+    """A training the pool stopped for the time limit says so, where its worker wrote "stopped on
+    request" (a training cannot tell one stop from another)."""
+    training = getattr(result, "training", None)
+    if isinstance(training, TrainingResult) and training.stop_reason == STOPPED:
+        kept = f"; weights of epoch {training.best_epoch} kept" if training.best_epoch else ""
+        training.message = (f"stopped at the time limit of {_minutes(max_seconds)} a job may run "
+                            f"on this server, after {training.epochs_run} epoch(s){kept}")
 
 
 @dataclass
@@ -262,8 +274,8 @@ class TrainingPool:
                 raise RuntimeError("the training pool is shut down")
             if owner is not None and self._held_by(owner) >= PER_OWNER:
                 raise OwnerLimitError(
-                    "this session already has one job running and one waiting: stop one of them "
-                    "or wait for the running one to end")
+                    "you already have one job running and one waiting (in this tab or another of "
+                    "this browser): stop one of them or wait for the running one to end")
             self._tasks[task.id] = task
             self._pending.append(task)
             self._dispatch()
@@ -383,6 +395,8 @@ class TrainingPool:
                 task.started = time.monotonic()
             if isinstance(message, Ended):
                 self._finish(worker, task)
+                if task.stop_sent and isinstance(message, Finished):
+                    _say_time_limit(message.result, self.max_seconds)
             task.tell(message)
         self._lost(worker)
 

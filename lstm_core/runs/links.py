@@ -134,6 +134,12 @@ def _generator_source(params: Mapping[str, str], notices: list[str]) -> SourceCo
             values[param.name] = param.coerce(_checked_length(param.name, text))
         except ConfigError as exc:
             notices.append(f"The link's {_shown(str(exc), 4 * SHOWN_CHARS)}: using {param.default}.")
+    try:
+        generator.resolve(values)  # each value may fit while together they do not
+    except ConfigError as exc:
+        notices.append(f"The link's {name} settings do not fit together "
+                       f"({_shown(str(exc), 4 * SHOWN_CHARS)}): using the {name} generator's defaults.")
+        values = {}
     return SourceConfig(kind="generate", generator=name, params=values)
 
 

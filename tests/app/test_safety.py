@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import tomllib
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -13,6 +14,8 @@ from streamlit.testing.v1 import AppTest
 from lstm_core.config.settings import LIMITS, DataMode, ExperimentConfig
 from lstm_core.data.csv.load import LoadOptions, load_csv
 from lstm_core.errors import LSTMLabError
+from lstm_core.runs.progress import STOPPED, TrainingResult
+from lstm_core.runs.progress import message as stop_message
 from tests.app.driving import (
     TRAINING_TIMEOUT,
     healthy,
@@ -33,7 +36,9 @@ SCRIPT_NAME = "<script>alert(1)</script>.csv"
 ROWS = "".join(f"2024-{1 + d // 28:02d}-{1 + d % 28:02d},{(d * 7) % 11 + d / 10},{d % 5}\n"
                for d in range(200))
 HOSTILE_CSV = (f'day,"{IMG}","{BOLD}"\n' + ROWS).encode()
-RENDERED = re.compile(r"<img|<script|\*\*bold\*\*|\]\(http")
+# What would render as HTML, emphasis or a link; a backslash before it (ui.widgets.plain) makes
+# Markdown show it literally, as text.
+RENDERED = re.compile(r"(?<!\\)<img|(?<!\\)<script|\*\*bold\*\*|\]\(http")
 
 
 def rendered_texts(at: AppTest) -> list[str]:
@@ -219,3 +224,109 @@ def test_chart_texts_from_user_strings_are_not_plotly_markup() -> None:
     figure = plots.series_figure(np.arange(5), np.arange(5.0), name)
     assert figure.data[0].name == figure.layout.yaxis.title.text == (
         '&lt;a href="http://x"&gt;click&lt;/a&gt; &lt;b&gt;bold&lt;/b&gt;')
+
+
+def test_a_series_the_server_has_no_memory_for_is_a_message_and_every_page_goes_on(
+        app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui import session as session_module
+
+    def out_of_memory(source: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(session_module, "load_series", out_of_memory)
+    app.number_input(key="param.sine.length").set_value(300).run()  # a new source: loaded anew
+    assert not app.exception, [e.value for e in app.exception]
+    assert any("needs more memory than the server can spare" in m for m in messages(app)), messages(app)
+    assert "no usable series" in sidebar_text(app)
+    for name in ("model", "results", "sequence_lab"):
+        assert not open_page(app, name).exception, name
+    monkeypatch.undo()
+    open_page(app, "data").number_input(key="param.sine.length").set_value(400).run()
+    assert "400 samples" in sidebar_text(healthy(app))
+
+
+def until_stopped(*, progress, stop, on_stage) -> SimpleNamespace:
+    """A stand-in training (no TensorFlow) that runs until it is stopped, and ends as lstm_core's
+    trainings do when they are: a result whose training says it was stopped."""
+    on_stage("training")
+    epochs = 0
+    while not stop.wait(0.05):
+        epochs += 1
+    return SimpleNamespace(training=TrainingResult(STOPPED, stop_message(STOPPED, epochs, epochs, 0),
+                                                   epochs, epochs, epochs * 0.05))
+
+
+def test_a_job_ended_by_the_time_limit_says_so_and_one_stopped_by_its_person_says_that(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from lstm_core.jobs.job import TrainingJob
+    from lstm_core.jobs.pool import TrainingPool
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the worker imports the stand-in by its name
+    pool = TrainingPool(max_workers=1, preload=False, max_seconds=1, housekeeping_seconds=0.2)
+    try:
+        capped = TrainingJob(pool=pool)
+        capped.start_work(until_stopped, 1)
+        assert capped.join(TRAINING_TIMEOUT)
+        assert capped.result.training.message.startswith(
+            "stopped at the time limit of 1 second a job may run on this server, after "), capped.result
+        stopped = TrainingJob(pool=pool)
+        stopped.start_work(until_stopped, 1)
+        wait_until(lambda: stopped.snapshot().stage == "training")
+        stopped.stop()
+        assert stopped.join(TRAINING_TIMEOUT)
+        assert stopped.result.training.message.startswith("stopped on request after "), stopped.result
+    finally:
+        pool.shutdown()
+
+
+def xsrf_cookie(token: bytes, mask: bytes, version: int = 2) -> str:
+    """The XSRF cookie Streamlit sends a browser: its token masked anew in each response."""
+    if version == 1:
+        return token.hex()
+    masked = bytes(byte ^ mask[k % 4] for k, byte in enumerate(token))
+    return f"2|{mask.hex()}|{masked.hex()}|1796690500"
+
+
+def test_a_browser_is_named_by_its_xsrf_token_whatever_its_mask() -> None:
+    from ui.session import XSRF_COOKIE, browser_owner
+
+    token, other = bytes(range(16)), bytes(range(1, 17))
+    first = browser_owner({XSRF_COOKIE: xsrf_cookie(token, b"\x01\x02\x03\x04")})
+    assert first is not None and token.hex() not in first  # hashed: the token guards requests
+    assert browser_owner({XSRF_COOKIE: xsrf_cookie(token, b"\xff\x00\xaa\x55")}) == first
+    assert browser_owner({XSRF_COOKIE: xsrf_cookie(token, b"", version=1)}) == first
+    assert browser_owner({XSRF_COOKIE: xsrf_cookie(other, b"\x01\x02\x03\x04")}) != first
+    for cookies in ({}, {XSRF_COOKIE: ""}, {XSRF_COOKIE: "2|zz|yy|1"}, {XSRF_COOKIE: "2|01|02"},
+                    {XSRF_COOKIE: "2||0102|1"}, {"other": token.hex()}):
+        assert browser_owner(cookies) is None, cookies
+
+
+def test_the_tabs_of_one_browser_share_one_running_and_one_queued_job(
+        monkeypatch: pytest.MonkeyPatch, fresh_app) -> None:
+    """Six tabs of one browser once held both slots of a 2-slot server: each tab is a session of
+    its own. Its jobs are now the browser's: a second waits for the first although a slot is
+    free, a third is refused, and another browser's job takes the free slot."""
+    from lstm_core.jobs.job import JobBusyError
+    from lstm_core.jobs.pool import TrainingPool
+    from ui import session
+
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))  # the worker imports the stand-in by its name
+    pool = TrainingPool(max_workers=2, preload=False)
+    monkeypatch.setattr(session, "shared_pool", lambda: pool)
+    browsers = iter(["browser one", "browser one", "browser one", "browser two"])
+    monkeypatch.setattr(session, "browser_owner", lambda cookies: next(browsers))
+    try:
+        tabs = [session_of(fresh_app({})) for _ in range(4)]
+        assert len({tab.owner for tab in tabs}) == 2 and len({id(tab) for tab in tabs}) == 4
+        tabs[0].training.job.start_work(until_stopped, 1)
+        wait_until(lambda: tabs[0].training.job.snapshot().stage == "training")
+        tabs[1].search.job.start_work(until_stopped, 1)
+        with pytest.raises(JobBusyError, match="one job running and one waiting .in this tab or another"):
+            tabs[2].lab.job.start_work(until_stopped, 1)
+        tabs[3].training.job.start_work(until_stopped, 1)
+        wait_until(lambda: tabs[3].training.job.snapshot().stage == "training")
+        assert tabs[1].search.job.snapshot().queue_position == 1  # behind its own browser's first
+        tabs[0].training.job.stop()
+        wait_until(lambda: tabs[1].search.job.snapshot().stage == "training")
+    finally:
+        pool.shutdown()

@@ -63,6 +63,55 @@ def test_config_file_is_the_base_and_flags_override(tmp_path, capsys):
     assert "window must be between 1 and 1000, got 2000" in capsys.readouterr().err
 
 
+WAVES = ",".join(["5"] * 2000)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b'{"source": {"params": [1, 2]}}', "the generator's parameters must be an object of names"),
+        (b'{"source": {"generator": {}}}', "unknown generator {}; choose one of sine"),
+        (b'{"source": {"generator": "nope"}}', "unknown generator 'nope'"),
+        (b'{"source": {"kind": "csv", "csv_path": 5}}', "the CSV file's path must be text, got 5"),
+        (bytes(range(256)), "is not text (UTF-8)"),
+        (b"[1, 2]", "a config must be a JSON object"),
+        (b" " * (2 * 2**20), "is over 1 MB"),
+        (json.dumps({"source": {"generator": "multi_sine", "params": {
+            "length": 200_000, "periods": WAVES, "amplitudes": WAVES}}}).encode(),
+         "periods holds 2,000 values, more than the 50 allowed"),
+    ],
+)
+def test_a_config_file_of_any_content_exits_2_with_one_error_line(content, message, tmp_path, capsys):
+    path = tmp_path / "config.json"
+    path.write_bytes(content)
+    assert main(["train", "--config", str(path), "--epochs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert captured.err.startswith("error: ") and captured.err.count("\n") == 1
+    assert message in captured.err
+
+
+def test_layers_over_a_config_without_units_is_one_error_line(tmp_path, capsys):
+    path = tmp_path / "config.json"
+    path.write_text('{"units": []}')
+    assert main(["train", "--config", str(path), "--layers", "2"]) == 2
+    assert capsys.readouterr().err == "error: 2 layers but 0 unit counts ([]): give one or 2\n"
+
+
+def test_a_constant_series_gets_an_honest_verdict_and_every_yardstick():
+    """Every model forecasts the constant exactly: a tie with each yardstick is no win, and
+    AutoETS (which statsforecast fits as ETS(A,N,N) on a constant series) is among them."""
+    done = run_cli("train", "--generate", "trend_seasonal", "--level", "5", "--slope", "0",
+                   "--amplitude", "0", "--noise", "none", *TINY, "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["test_rmse"] == 0 and {b["rmse"] for b in result["baselines"].values()} == {0}
+    assert result["baselines"]["auto_ets"]["model"] == "ETS(A,N,N)"
+    assert not any("could not be fitted" in note for note in result["notes"]), result["notes"]
+    assert "beats all" not in result["verdict"], result["verdict"]
+    assert "it ties with all 5 yardsticks" in result["verdict"], result["verdict"]
+
+
 def test_train_prints_one_json_object_with_the_results():
     done = run_cli("train", "--generate", "sine", *TINY, "--json")
     assert done.returncode == 0, done.stderr

@@ -1,5 +1,5 @@
 """One hostile input through the app's own entry point, in this process: ``python -m
-tests.hostile.entry <csv|bundle|config|link> <path>``.
+tests.hostile.entry <csv|bundle|config|link|cli|bits> <path>``.
 
 Prints one JSON line, ``{"outcome": "refused" | "accepted", "message": ..., "peak_mb": ...}``: a refusal is an
 :class:`LSTMLabError` (a sentence for a person); any other exception propagates, and the harness
@@ -8,6 +8,8 @@ counts it as a crash.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import sys
 from pathlib import Path
@@ -59,7 +61,43 @@ def open_link(path: Path) -> str:
     return f"{len(series)} rows; {notices}"
 
 
-ENTRIES = {"csv": load_csv_upload, "bundle": import_bundle, "config": import_config, "link": open_link}
+def cli_config(path: Path) -> str:
+    """A config file given to the command line, ``python -m lstm_core train --config FILE``: a
+    refusal is its exit status 2 with one ``error:`` line on stderr, any other ending is accepted
+    (the file's every case is a refusal: an accepted one would train, and so fail its case)."""
+    from lstm_core.cli import EXIT_USAGE
+    from lstm_core.cli import main as command_line
+
+    said = io.StringIO()
+    with contextlib.redirect_stderr(said), contextlib.redirect_stdout(io.StringIO()):
+        status = command_line(["train", "--config", str(path), "--quiet", "--epochs", "1"])
+    lines = said.getvalue().splitlines()
+    if status == EXIT_USAGE and len(lines) == 1 and lines[0].startswith("error: "):
+        raise LSTMLabError(lines[0].removeprefix("error: "))
+    return f"exit status {status}: {said.getvalue()[-MESSAGE_CHARS:]}"
+
+
+LAB_UNITS = 64  # the most units the sequence lab trains
+
+
+def run_sequence(path: Path) -> str:
+    """A sequence typed into the sequence lab ("Then continue with"), read by the function the page
+    calls and run through an LSTM as large as the lab trains, as the page runs its trained model."""
+    import numpy as np
+
+    from lstm_core.data.sum_task import parse_bits
+    from lstm_core.infer.numpy_net import NumpyNet
+
+    bits = parse_bits(path.read_text())
+    generator = np.random.default_rng(0)
+    shapes = [(1, 4 * LAB_UNITS), (LAB_UNITS, 4 * LAB_UNITS), (4 * LAB_UNITS,), (LAB_UNITS, 1), (1,)]
+    net = NumpyNet.from_weights([0.1 * generator.standard_normal(shape) for shape in shapes])
+    outputs, _ = net.run(bits)
+    return f"{bits.shape[1]} bits: the model's total {outputs[0, -1]:.3g}"
+
+
+ENTRIES = {"csv": load_csv_upload, "bundle": import_bundle, "config": import_config, "link": open_link,
+           "cli": cli_config, "bits": run_sequence}
 
 
 def peak_mb() -> float:

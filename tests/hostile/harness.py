@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Literal
 
 ROOT = Path(__file__).resolve().parents[2]
-KINDS = ("csv", "bundle", "config", "link")
+KINDS = ("csv", "bundle", "config", "link", "cli", "bits")
 TIME_CEILING_S = 20.0
 MEMORY_CEILING_MB = 1024
 ADDRESS_SPACE_LIMIT = 3 * 2**30
@@ -37,17 +37,19 @@ POLL_S = 0.02
 # One thread each: a BLAS's per-thread buffers would count against the ceilings, not the input.
 THREADS = {name: "1" for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")}
 
-Kind = Literal["csv", "bundle", "config", "link"]
+Kind = Literal["csv", "bundle", "config", "link", "cli", "bits"]
 Result = Literal["refused", "accepted", "crashed", "timeout", "memory"]
 
 
 @dataclass(frozen=True)
 class Case:
-    """One hostile input: ``build(folder)`` writes it there and returns its path."""
+    """One hostile input: ``build(folder)`` writes it there and returns its path. ``expect``, when
+    given, is what the outcome's message must say (the refusal, or a link's notice)."""
 
     name: str
     kind: Kind
     build: Callable[[Path], Path]
+    expect: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:

@@ -1,5 +1,6 @@
-"""Every hostile input of tests/hostile/cases_*.py is refused with a sentence or accepted sanely,
-in a child process that stays under the harness's time and memory ceilings."""
+"""Every hostile input of tests/hostile/cases_*.py is refused with a sentence or accepted sanely
+(saying what its case expects, where it expects something), in a child process that stays under
+the harness's time and memory ceilings."""
 
 from __future__ import annotations
 
@@ -17,3 +18,4 @@ def test_a_hostile_input_is_refused_or_accepted_within_bounds(case: Case, tmp_pa
     outcome = run_case(case, tmp_path)
     assert outcome.kind in ("refused", "accepted"), outcome
     assert outcome.peak_mb < MEMORY_CEILING_MB, outcome
+    assert case.expect in outcome.message, outcome

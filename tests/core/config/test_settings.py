@@ -1,6 +1,9 @@
+import re
+
 import pytest
 
 from lstm_core.config.settings import ExperimentConfig, SourceConfig, parse_units
+from lstm_core.data.series import MAX_WAVES
 from lstm_core.errors import ConfigError
 
 
@@ -76,3 +79,36 @@ def test_units_per_layer():
         parse_units("100,50", layers=3)
     with pytest.raises(ConfigError, match="whole numbers"):
         parse_units("a,b")
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ({"params": [1, 2]}, "the generator's parameters must be an object of names and values"),
+        ({"generator": {}}, "unknown generator {}; choose one of sine"),
+        ({"generator": "nope"}, "unknown generator 'nope'"),
+        ({"kind": []}, "source must be one of generate, csv, got []"),
+        ({"kind": "csv", "csv_path": 5}, "the CSV file's path must be text, got 5"),
+    ],
+)
+def test_a_source_of_the_wrong_type_is_refused_as_the_config_is_read(source, message):
+    """Nothing can be built on such a source (the command line's flags overlay it): read, it is
+    refused at once, with the same sentence its validation gives."""
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        ExperimentConfig.from_dict({"source": source})
+    assert message in "; ".join(ExperimentConfig(source=SourceConfig(**source)).problems())
+
+
+def test_a_generator_s_parameters_are_checked_together_by_the_config():
+    """The count of summed waves and the work they take are bounded where a config is validated:
+    links, imports and the command line all refuse them there."""
+    waves = ",".join(["5"] * (MAX_WAVES + 1))
+    many = SourceConfig(generator="multi_sine", params={"periods": waves, "amplitudes": waves})
+    assert many.problems() == [f"periods holds {MAX_WAVES + 1} values, more than the {MAX_WAVES} allowed"]
+    waves = ",".join(["5"] * 30)
+    long = SourceConfig(generator="multi_sine",
+                        params={"length": 200_000, "periods": waves, "amplitudes": waves})
+    assert long.problems() == ["30 waves of 200,000 samples are 6,000,000 values to compute, more than the "
+                               "5,000,000 a series may take: use fewer waves or a shorter length"]
+    unequal = SourceConfig(generator="multi_sine", params={"periods": "5,6"})
+    assert unequal.problems() == ["periods has 2 values but amplitudes has 3: give one each"]

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from lstm_core.data.series import GENERATORS, Series, generate
+from lstm_core.data.series import GENERATORS, MAX_LENGTH, MAX_WAVE_VALUES, Series, generate
 from lstm_core.errors import ConfigError, DataError
 
 
@@ -80,13 +80,37 @@ def test_random_walk_steps_have_the_drift_and_spread_asked_for():
         ("sine", {"slope": 1}, "has no parameter slope"),
         ("sine", {"period": "abc"}, "period must be a number"),
         ("multi_sine", {"periods": "10,20", "amplitudes": "1"}, "periods has 2 values"),
-        ("multi_sine", {"amplitudes": "1,-1e300,1"}, "every amplitude must be between -1e[+]06 and 1e[+]06"),
+        ("multi_sine", {"amplitudes": "1,-1e300,1"},
+         "every value of amplitudes must be between -1e[+]06 and 1e[+]06, got -1e[+]300"),
+        ("multi_sine", {"periods": "10,1,5"}, "every value of periods must be between 2 and 1e[+]06, got 1"),
+        ("multi_sine", {"periods": [10, 20, 30]}, "periods must be numbers separated by commas"),
+        ("multi_sine", {"periods": "9," * 51, "amplitudes": "1," * 51},
+         "periods holds 51 values, more than the 50 allowed"),
+        ("multi_sine", {"length": 200_000, "periods": "9," * 26, "amplitudes": "1," * 26},
+         "26 waves of 200,000 samples are 5,200,000 values to compute, more than the 5,000,000"),
         ("trend_seasonal", {"mode": "multiplicative", "level": -1}, "positive level"),
     ],
 )
 def test_bad_generator_parameters_are_refused_with_a_message(kind, params, message):
     with pytest.raises(ConfigError, match=message):
         generate(kind, **params)
+
+
+def test_the_most_waves_a_series_may_sum_take_little_time_and_memory():
+    """The bound itself: 25 waves of 200,000 samples, one wave at a time."""
+    import time
+    import tracemalloc
+
+    waves = MAX_WAVE_VALUES // MAX_LENGTH
+    tracemalloc.start()
+    started = time.perf_counter()
+    series = generate("multi_sine", length=MAX_LENGTH, periods=",".join(["7"] * waves),
+                      amplitudes=",".join(["0.1"] * waves))
+    seconds = time.perf_counter() - started
+    peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    assert len(series) == MAX_LENGTH
+    assert seconds < 5 and peak_mb < 10 * MAX_LENGTH * 8 / 2**20, (seconds, peak_mb)
 
 
 def test_series_refuses_missing_values_and_mismatched_features():

@@ -95,3 +95,13 @@ def test_bad_values_fall_back_to_defaults_with_a_notice(query: dict, fragment: s
     defaults = ExperimentConfig()
     for name in set(query) & {"window", "units", "dropout", "learning_rate", "epochs", "transform", "seed"}:
         assert getattr(shared.config, name) == getattr(defaults, name)
+
+
+def test_generator_values_that_fit_alone_but_not_together_fall_back_with_one_notice() -> None:
+    """30 waves of 200,000 points: each value within its bounds, together too much work."""
+    waves = ",".join(["10"] * 30)
+    shared = from_query({"gen": "multi_sine", "g.length": "200000", "g.periods": waves,
+                         "g.amplitudes": waves})
+    assert len(shared.notices) == 1 and "do not fit together" in shared.notices[0]
+    assert "validation and test shares" not in shared.notices[0]
+    assert shared.config.source.generator == "multi_sine" and shared.config.source.params == {}
