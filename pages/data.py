@@ -73,7 +73,8 @@ def example_section() -> None:
     example = EXAMPLES[current]
     st.caption(example.description)
     applied = ", ".join(f"{k} {v}" for k, v in example.settings.items())
-    st.caption(f"Applied settings that suit it: {applied}.")
+    st.caption(f"Applied settings that suit it: {applied}; and a horizon that fits it: "
+               f"{session().config.horizon} steps.")
 
 
 def take_upload() -> None:
@@ -84,7 +85,8 @@ def take_upload() -> None:
         return
     try:
         current.use_upload(Upload(file.name, file.getvalue()))
-    except DataError as exc:
+    except DataError as exc:  # the uploader holds the refused file now: the one before is gone too
+        current.drop_upload()
         current.data.upload_error.put(str(exc))
 
 
@@ -105,9 +107,12 @@ def column_pickers(found: CsvPreview) -> None:
                        **config_field("source.features"))
 
 
-def cleaning_options(found: CsvPreview) -> None:
-    choices = CLEANING + ((DAY_ORDER,) if found.dates_ambiguous else ())
-    with st.expander("Cleaning options", expanded=found.dates_ambiguous):
+def cleaning_options(found: CsvPreview | None) -> None:
+    """The cleaning choices; ``found`` None when the file could not be read with them (open, then:
+    another decimal mark may read it)."""
+    ambiguous = found is not None and found.dates_ambiguous
+    choices = CLEANING + ((DAY_ORDER,) if ambiguous else ())
+    with st.expander("Cleaning options", expanded=ambiguous or found is None):
         for column, (label, name, options, shown) in zip(st.columns(len(choices)), choices, strict=True):
             with column:
                 # A None option shows as the placeholder while chosen: name it as the option reads.
@@ -126,10 +131,15 @@ def upload_section() -> None:
     if upload is None:
         st.info("Upload a CSV file with a header row to use your own data.")
         return
-    found = current.preview(upload)
-    st.text(f"Using {upload.name}: {found.rows:,} rows; " + "; ".join(found.notes))
-    if current.data.fitted:
-        st.caption(sentence(current.data.fitted))
+    try:
+        found = current.preview(upload)
+    except DataError:  # read with the decimal mark chosen, the file gives no series: the loading's
+        cleaning_options(None)  # error says why, below
+        return
+    if current.dataset() is not None:  # a file the loading refuses gets its error, and no data line
+        st.text(f"Using {upload.name}: {found.rows:,} rows; " + "; ".join(found.notes))
+        if current.data.fitted:
+            st.caption(sentence(current.data.fitted))
     column_pickers(found)
     cleaning_options(found)
     with st.expander("First rows of the file"):

@@ -64,8 +64,8 @@ def future_section(result: ExperimentResult) -> None:
     values = forecast(result, horizon)
     series = result.data.series
     spread = band_choice(result, horizon)
-    st.plotly_chart(plots.forecast_figure(time_axis(series), series.values,
-                                          future_axis(series, horizon), values, series.name, spread))
+    st.plotly_chart(plots.forecast_figure(time_axis(series), series.values, future_axis(series, horizon),
+                                          values, series.name, spread, result.config.strategy))
     table = forecast_table(series, values)
     st.download_button("Download the forecast (CSV)", table.to_csv(index=False),
                        file_name="lstm-lab-forecast.csv", mime="text/csv", icon=":material/download:")

@@ -63,9 +63,37 @@ def compare(runs: list[Run]) -> None:
     log_scale = st.toggle("Logarithmic loss axis", value=True, key="history.log_scale",
                           help=HELP["log_scale"])
     st.plotly_chart(plots.runs_loss_figure(picked, log_scale))
-    st.plotly_chart(plots.runs_predictions_figure(picked))
-    st.plotly_chart(plots.runs_horizon_figure(picked))
+    like_with_like(picked)
     other_cells()
+
+
+def same_data(runs: list[Run]) -> list[list[Run]]:
+    """``runs`` in groups trained on the same data and test part, in the order they come."""
+    groups: list[list[Run]] = []
+    for run in runs:
+        home = next((group for group in groups
+                     if group[0].same_data(run.series, run.evaluation.test_times)), None)
+        if home is None:
+            groups.append([run])
+        else:
+            home.append(run)
+    return groups
+
+
+def like_with_like(runs: list[Run]) -> None:
+    """The test predictions and the error by horizon, one pair of charts per data: runs on other
+    data have other units and other test parts (a sine's 200 steps, an airline's 26 months)."""
+    groups = same_data(runs)
+    if len(groups) > 1:
+        st.caption("These runs were trained on different data: each is compared with the runs on the "
+                   "same data and test part only, under the name of that data.")
+    for group in groups:
+        if len(groups) > 1:
+            numbers = ", ".join(f"run {run.number}" for run in group)
+            st.markdown(f"**{plain(group[0].label)}**: {numbers}")
+        first = group[0].number
+        st.plotly_chart(plots.runs_predictions_figure(group), key=f"history.predictions.{first}")
+        st.plotly_chart(plots.runs_horizon_figure(group), key=f"history.horizon.{first}")
 
 
 def other_cells() -> None:
@@ -86,17 +114,26 @@ def other_cells() -> None:
         st.caption("A training runs: its run appears here when it ends (see Model & training).")
 
 
+def restore_picked() -> None:
+    """The Restore button's callback: it runs before the page, so the whole page (the line that
+    offers to train the current settings as another network, too) shows the restored run."""
+    current = session()
+    run = current.training.history.get(st.session_state["history.restore_pick"])
+    if run is not None:
+        current.restore(run)
+
+
 def restore(runs: list[Run]) -> None:
     current = session()
     numbers = [run.number for run in runs]
     with st.container(horizontal=True, vertical_alignment="bottom"):
-        number = st.selectbox("Run", list(reversed(numbers)), format_func=lambda n: f"run {n}",
-                              key="history.restore_pick", help=HELP["history_restore"])
-        pressed = st.button("Restore this run", icon=":material/restore:", key="history.restore",
-                            disabled=current.training.job.running)
-    if pressed:
-        run = current.training.history.get(number)
-        current.restore(run)
+        st.selectbox("Run", list(reversed(numbers)), format_func=lambda n: f"run {n}",
+                     key="history.restore_pick", help=HELP["history_restore"])
+        st.button("Restore this run", icon=":material/restore:", key="history.restore",
+                  disabled=current.training.job.running, on_click=restore_picked)
+    number = current.training.restored.take()
+    run = current.training.history.get(number) if number is not None else None
+    if run is not None:
         st.success(f"Run {number} is current again: its settings are back in every widget, and the "
                    f"Results, Forecast and How the LSTM works pages show it (data: {plain(run.label)}).",
                    icon=":material/restore:")

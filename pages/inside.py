@@ -94,7 +94,8 @@ def worked_step(trace: GateTrace | GRUTrace, unit: int, step: int) -> None:
         st.markdown(f"**Unit {unit} at step {step}**")
         st.latex(rf"""\begin{{aligned}}
             h_t &= z_t\,h_{{t-1}} + (1 - z_t)\,g_t \\
-                &= {v['z']} \times {previous} + (1 - {v['z']}) \times {v['g']} = {value['h']:.3f}
+                &= {v['z']} \times {previous} + (1 - {v['z']}) \times {v['g']} \\
+                &= {value['h']:.3f}
             \end{{aligned}}""")
         st.caption("The update gate keeps part of the old state and fills the rest with the candidate, "
                    "which read the old state through the reset gate.")
@@ -103,8 +104,11 @@ def worked_step(trace: GateTrace | GRUTrace, unit: int, step: int) -> None:
     st.markdown(f"**Unit {unit} at step {step}**")
     st.latex(rf"""\begin{{aligned}}
         c_t &= f_t\,c_{{t-1}} + i_t\,g_t \\
-            &= {v['f']} \times {previous} + {v['i']} \times {v['g']} = {value['c']:.3f} \\[6pt]
-        h_t &= o_t \tanh(c_t) = {v['o']} \times \tanh({value['c']:.3f}) = {value['h']:.3f}
+            &= {v['f']} \times {previous} + {v['i']} \times {v['g']} \\
+            &= {value['c']:.3f} \\[6pt]
+        h_t &= o_t \tanh(c_t) \\
+            &= {v['o']} \times \tanh({value['c']:.3f}) \\
+            &= {value['h']:.3f}
         \end{{aligned}}""")
     st.caption("The forget gate scales the old cell state, the input gate the candidate; the output "
                "gate then decides how much of the squashed cell state leaves as h.")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from lstm_core.config.fields import CELL_LABELS, CELLS, STRATEGIES
+from lstm_core.config.fields import CELL_LABELS, CELLS, SEASON_INPUTS, STRATEGIES
 from lstm_core.config.settings import LIMITS, SCALERS, TRANSFORMS
+from lstm_core.data.windows import input_columns
 from lstm_core.eval.evaluation import metric_text
 from lstm_core.infer.architecture import count_params
 from lstm_core.jobs.job import FAILED, JobSnapshot
@@ -88,10 +89,12 @@ def preprocessing_settings() -> None:
     st.selectbox("Scaler", SCALERS, help=HELP["scaler"], **config_field("scaler"))
     st.number_input("Season length (0 = detect)", help=HELP["season_length"],
                     **whole("season_length"), **config_field("season_length"))
+    st.selectbox("Season as inputs", SEASON_INPUTS, help=HELP["season_inputs"],
+                 **config_field("season_inputs"))
 
 
 def live_figures(data: Dataset, layout: Plan) -> None:
-    n_features = 1 + len(data.series.feature_names)
+    n_features = input_columns(data.series, session().config)
     cards = st.columns(4)
     cards[0].metric("Parameters", f"{count_params(session().config, n_features):,}",
                     help="Trainable weights of the network's layers and its Dense head.")
@@ -141,12 +144,18 @@ def loss_chart(history: dict[str, list], best_epoch: int | None) -> None:
 
 
 def result_panel(result: ExperimentResult, snap: JobSnapshot) -> None:
-    """The current result's own training: the job's last one, or a run restored or imported."""
-    training, own = result.training, result is session().training.job.result
+    """The current result's own training: the job's last one, or a run restored, imported or found
+    by a search (named so); said to be stale when the data or a setting changed since."""
+    current = session()
+    training, own = result.training, result is current.training.job.result
     took = fit_duration(result)
     if own:
         took += f" ({duration(snap.elapsed)} in all, with waiting for a slot and start-up)"
-    lead = "" if own else "Restored run: "
+    origin = None if own else current.training.origin
+    lead = f"{plain(origin)}: " if origin else ""
+    if current.stale():
+        st.info("This run was trained on other data or other settings than the current ones: its "
+                "results are stale. Press Train to train the current setup.", icon=":material/history:")
     st.success(f"{lead}{sentence(training.message)} Test RMSE "
                f"**{metric_text(result.evaluation.test_metrics.rmse)}**. {took}.",
                icon=":material/check_circle:")

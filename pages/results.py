@@ -9,12 +9,13 @@ import streamlit as st
 from lstm_core.config import safe_json
 from lstm_core.eval.advice import Epochs, advice
 from lstm_core.eval.classical import LABELS as CLASSICAL
+from lstm_core.eval.ensemble import SHORT_LABELS
 from lstm_core.eval.evaluation import NO_FIGURE, Metrics, finite, metric_text
 from lstm_core.runs import export
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots
 from ui.frame import require_entry
-from ui.help import HELP, metric_unit
+from ui.help import HELP, metric_units
 from ui.plan import plan, time_axis
 from ui.session import session
 from ui.widgets import duration, next_step, plain, sentence, trained_result
@@ -46,17 +47,17 @@ def change(value: float | None, reference: float | None) -> str | None:
 
 
 def metric_cards(result: ExperimentResult) -> None:
-    """The LSTM's test metrics with their units, each with its change against the naive forecast;
-    "—" where a metric has no meaning for the data, the reason in its tooltip."""
+    """The LSTM's test metrics, each with its change against the naive forecast, their units said
+    under them; "—" where a metric has no meaning for the data, the reason in its tooltip."""
     evaluation = result.evaluation
     ours, naive = evaluation.test_metrics, evaluation.baselines["naive"].metrics
-    missing, series = evaluation.missing(), result.data.series.name
+    missing = evaluation.missing()
     for column, (name, label) in zip(st.columns(len(METRICS)), METRICS, strict=True):
         value = getattr(ours, name)
         why = f" {sentence(missing[name])}" if name in missing else ""
-        column.metric(f"Test {label} ({plain(metric_unit(name, series))})", formatted(name, value),
-                      change(value, getattr(naive, name)), delta_color="inverse",
-                      help=HELP[name] + why, border=True)
+        column.metric(f"Test {label}", formatted(name, value), change(value, getattr(naive, name)),
+                      delta_color="inverse", help=HELP[name] + why, border=True)
+    st.caption(plain(metric_units(result.data.series.name)))
 
 
 def metrics_table(result: ExperimentResult) -> pd.DataFrame:
@@ -64,6 +65,7 @@ def metrics_table(result: ExperimentResult) -> pd.DataFrame:
     an empty cell where a metric has no finite value (the page shows it as "—")."""
     rows: dict[str, Metrics] = {result.evaluation.model: result.evaluation.test_metrics}
     rows |= baseline_metrics(result)
+    rows |= {SHORT_LABELS[key]: b.metrics for key, b in result.evaluation.ensembles.items()}
     return pd.DataFrame(
         {label: [finite(getattr(m, name)) for m in rows.values()] for name, label in METRICS},
         index=pd.Index(list(rows), name="model (test part)"), dtype=float,

@@ -2,10 +2,11 @@
 watched as it runs, and its winner scored once on the test part next to every yardstick."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from lstm_core.config.fields import LIMITS
+from lstm_core.eval.ensemble import LABELS as ENSEMBLE_LABELS
+from lstm_core.eval.ensemble import SHORT_LABELS
 from lstm_core.eval.evaluation import NO_FIGURE, finite, metric_text
 from lstm_core.jobs.job import FAILED, IDLE
 from lstm_core.runs.backtest import LABELS
@@ -101,9 +102,15 @@ def winner(outcome: SearchOutcome) -> None:
     rows = [{"model": "searched LSTM", "test RMSE": finite(final.evaluation.test_metrics.rmse)}]
     rows += [{"model": LABELS.get(key, b.label), "test RMSE": finite(b.metrics.rmse)}
              for key, b in final.evaluation.baselines.items()]
+    rows += [{"model": f"{SHORT_LABELS[key]}: {b.model}", "test RMSE": finite(b.metrics.rmse)}
+             for key, b in final.evaluation.ensembles.items()]
     st.dataframe(pd.DataFrame(rows), hide_index=True, placeholder=NO_FIGURE,
                  column_config={"test RMSE": st.column_config.NumberColumn(format="%.4g")})
     st.info(sentence(final.evaluation.verdict()), icon=":material/balance:")
+    if (choice := final.evaluation.choice()) in final.evaluation.ensembles:
+        st.caption(f"On the validation part, before the test part, {ENSEMBLE_LABELS[choice]} did better "
+                   f"than the searched network alone: it is the search's choice for forecasting one "
+                   f"step ahead (test RMSE {metric_text(final.evaluation.ensembles[choice].metrics.rmse)}).")
     settings = ", ".join(f"{name} {value:.4g}" if isinstance(value, float) else f"{name} {value}"
                          for name, value in outcome.best_params.items())
     st.caption(f"Its settings: {plain(settings)}.")
@@ -119,14 +126,16 @@ def winner(outcome: SearchOutcome) -> None:
 
 
 def views(outcome: SearchOutcome) -> None:
+    """Optuna's views, each the page's full width: the parallel view's axes need the room."""
     st.subheader("What mattered")
-    left, right = st.columns(2)
-    for column, name, words in ((left, "importance", "Which settings changed the validation error most"),
-                                (right, "parallel", "Every completed trial's settings and error")):
+    for name, words in (("importance", "How much each setting changed the validation error, over the "
+                                       "completed trials"),
+                        ("parallel", "Every completed trial, one line each, across its settings; its "
+                                     "colour is its validation error")):
         figure = outcome.figures.get(name)
         if figure is not None:
-            column.plotly_chart(go.Figure(figure), key=f"search.{name}")
-            column.caption(words + " (Optuna's view).")
+            st.plotly_chart(plots.search_view_figure(figure), key=f"search.{name}")
+            st.caption(words + " (Optuna's view).")
     for note in outcome.notes:
         st.caption(plain(sentence(note)))
 

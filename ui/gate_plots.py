@@ -19,8 +19,10 @@ from .plots import (
     SMALL_HEIGHT,
     TRAIN_FIT,
     VALIDATION,
+    _counted_axis,
     _layout,
     _line,
+    _log_axis,
     loss_figure,
 )
 
@@ -108,11 +110,7 @@ def unit_lines_figure(series: dict[Quantity, np.ndarray], unit: int, step: int) 
         for q, values in series.items()
     ])
     fig.add_vline(x=step, line_color=ACTUAL, line_dash="dot")
-    _layout(fig, f"Unit {unit}, step by step", "time step", "value")
-    # Six (or four) names do not fit on one line above the chart: the legend goes to the right.
-    fig.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "xanchor": "left", "yanchor": "top"},
-                      margin={"t": 60})
-    return fig
+    return _layout(fig, f"Unit {unit}, step by step", "time step", "value")
 
 
 def saturation_figure(gates: dict[Quantity, np.ndarray]) -> go.Figure:
@@ -143,14 +141,16 @@ def mse_by_length_figure(curves: dict[str, tuple[np.ndarray, int]]) -> go.Figure
     """MSE against evaluation length, one line per model: name -> (mse at 1..n, training length)."""
     colors = iter((PREDICTED, TRAIN_FIT, FORECAST, VALIDATION))
     fig = go.Figure()
-    lengths = set()
+    lengths, longest = set(), 1
     for name, (mse, length) in curves.items():
         fig.add_trace(_line(np.arange(1, len(mse) + 1), mse, name, next(colors), mode="lines+markers"))
         lengths.add(length)
+        longest = max(longest, len(mse))
     for length in sorted(lengths):
         fig.add_vline(x=length, line_dash="dash", line_color=ACTUAL,
                       annotation_text=f"trained at L = {length}", annotation_position="top left")
-    fig.update_yaxes(type="log", dtick="D2")
+    _log_axis(fig, [v for trace in fig.data for v in trace.y])
+    _counted_axis(fig, longest)
     return _layout(fig, "Error of the predicted sum by sequence length (log scale)",
                    "sequence length", "MSE")
 

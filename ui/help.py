@@ -45,17 +45,11 @@ HELP |= {
             "model is unsure; it does not cover errors the model makes every time.",
 }
 
-# The unit of each metric where it is not the series' own: percentages, and MASE's ratio.
-METRIC_UNITS = {"mape": "%", "smape": "%", "mase": "ratio"}
-# Longer series names are cut to this many characters in a card's label.
-UNIT_CHARS = 18
-
-
-def metric_unit(name: str, series: str) -> str:
-    """The unit of the metric ``name`` on the series called ``series``, as a card's label shows
-    it: the series' own units (its name) for RMSE and MAE, % for percentages, "ratio" for MASE."""
-    unit = METRIC_UNITS.get(name, series)
-    return unit if len(unit) <= UNIT_CHARS else unit[:UNIT_CHARS - 1] + "…"
+def metric_units(series: str) -> str:
+    """The units of the metric cards, said once under them: in a card's label a long series name
+    was cut ("Test RMSE (Passen...")."""
+    return (f"RMSE and MAE in the series' units ({series}), MAPE and sMAPE in %, MASE as a ratio to "
+            "the naive forecast's error on the training part (below 1 beats it).")
 
 
 # How the LSTM works, and the sequence lab
@@ -103,7 +97,8 @@ GRU_STEP: tuple[tuple[str, str], ...] = (
      "Update gate: for each unit, how much of the old state to keep (1 = keep, 0 = replace)."),
     (r"r_t = \sigma(W_r\,x_t + U_r\,h_{t-1} + b_r)",
      "Reset gate: how much of the old state the candidate may read (0 = start afresh)."),
-    (r"g_t = \tanh(W_g\,x_t + r_t \odot (U_g\,h_{t-1} + b'_g) + b_g)",
+    (r"\begin{aligned} g_t = \tanh\big(&W_g\,x_t + b_g \\ &+ r_t \odot (U_g\,h_{t-1} + b'_g)\big)"
+     r"\end{aligned}",
      "Candidate: the new content proposed for the state, between -1 and 1."),
     (r"h_t = z_t \odot h_{t-1} + (1 - z_t) \odot g_t",
      "Hidden state, the GRU's only memory: a blend of the old state and the candidate."),

@@ -68,25 +68,64 @@ def _line(x: Axis | Sequence, y: np.ndarray, name: str, color: str, **style) -> 
 
 def _layout(fig: go.Figure, title: str, x_title: str, y_title: str,
             height: int = HEIGHT) -> go.Figure:
+    """The one place every chart gets its size, fonts, title and legend.
+
+    The title sits in the figure's top band and the legend in its bottom band, both placed
+    against the whole figure (``yref="container"``): Plotly then reserves room for each outside
+    the plot area, so a legend that wraps onto several lines in a narrow column pushes the plot
+    up instead of covering the title, or the x axis' labels, whatever the chart's width.
+    """
     scale = _SCALE.get()
     size = round(FONT_SIZE * scale)
-    with_legend = fig.layout.showlegend is not False and len(fig.data) > 1
+    pad = round(8 * scale)
     # One update call: plotly's update machinery costs tens of ms per call, and the loss chart
     # is rebuilt every second for every session that trains.
     fig.update_layout(
-        title={"text": literal(title), "font": {"size": size + 4}},
+        title={"text": literal(title), "font": {"size": size + 4}, "yref": "container", "y": 1,
+               "yanchor": "top", "automargin": True, "pad": {"t": pad, "b": pad}},
         font={"size": size},
         height=round(height * scale),
-        # The title on the first line, the legend on the second, whatever the chart's width.
-        margin={"l": 10, "r": 10, "t": round((100 if with_legend else 60) * scale), "b": 10},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.02, "xanchor": "left", "x": 0.0,
-                "font": {"size": size}},
+        margin={"l": 10, "r": 10, "t": round(30 * scale), "b": 10},
+        legend={"orientation": "h", "yref": "container", "y": 0, "yanchor": "bottom", "xanchor": "left",
+                "x": 0.0, "font": {"size": size}},
         hoverlabel={"font": {"size": size}},
         hovermode="x unified",
-        xaxis={"title": {"text": literal(x_title), "font": {"size": size}}, "tickfont": {"size": size}},
-        yaxis={"title": {"text": literal(y_title), "font": {"size": size}}, "tickfont": {"size": size}},
+        xaxis={"title": {"text": literal(x_title), "font": {"size": size}}, "tickfont": {"size": size},
+               "automargin": True},
+        yaxis={"title": {"text": literal(y_title), "font": {"size": size}}, "tickfont": {"size": size},
+               "automargin": True},
     )
     return fig
+
+
+def _log_axis(fig: go.Figure, values: Sequence[float], axis: str = "y") -> None:
+    """A logarithmic axis with each tick labelled by its whole number (0.02, where Plotly's own
+    minor ticks read a lone "2")."""
+    ticks = _log_ticks(values)
+    labelled = {"tickvals": ticks, "ticktext": [f"{t:g}" for t in ticks]} if ticks else {}
+    fig.update_layout({f"{axis}axis": {"type": "log", **labelled}})
+
+
+def _log_ticks(values: Sequence[float]) -> list[float]:
+    """1, 2 and 5 of each decade that ``values`` span (every digit when that leaves fewer than
+    two among them; four round values across them when even that does)."""
+    positive = [v for v in np.asarray(values, dtype=float).ravel() if np.isfinite(v) and v > 0]
+    if not positive:
+        return []
+    low, high = min(positive), max(positive)
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    for digits in ((1, 2, 5), range(1, 10)):
+        ticks = [float(f"{digit * 10.0**decade:.12g}") for decade in decades for digit in digits]
+        if sum(low <= t <= high for t in ticks) >= 2:
+            return ticks
+    return sorted({float(f"{v:.2g}") for v in np.geomspace(low, high, 4)})
+
+
+def _counted_axis(fig: go.Figure, count: int, axis: str = "x") -> None:
+    """Ticks on whole numbers only (epochs, trials, steps ahead: never 1.5): every one up to 10,
+    then every 2, 5, 10, 20, 50... so that about ten show."""
+    step = next(m * 10**e for e in range(9) for m in (1, 2, 5) if count <= 10 * m * 10**e)
+    fig.update_layout({f"{axis}axis": {"tick0": 1 if step == 1 else 0, "dtick": step}})
 
 
 def _shade_regions(fig: go.Figure, x: Axis, plan: Plan) -> None:
@@ -137,8 +176,9 @@ def loss_figure(history: Mapping[str, Sequence], log_scale: bool, best_epoch: in
     if best_epoch is not None:
         fig.add_vline(x=best_epoch, line_dash="dash", line_color=ACTUAL,
                       annotation_text=f"best epoch {best_epoch}", annotation_position="top right")
-    if log_scale:  # label 1, 2 and 5 of each decade rather than every digit
-        fig.update_yaxes(type="log", dtick="D2")
+    if log_scale:
+        _log_axis(fig, [*history["loss"], *(v for v in val_loss if v is not None)])
+    _counted_axis(fig, len(numbers))
     return _layout(fig, "Loss by epoch (mean squared error, scaled data)", "epoch", "loss")
 
 
@@ -153,7 +193,8 @@ def fit_figure(x: Axis, values: np.ndarray, evaluation: Evaluation, plan: Plan, 
     ])
     _shade_regions(fig, x, plan)
     fig.update_xaxes(rangeslider={"visible": True, "thickness": 0.08})
-    return _layout(fig, "Actual vs predicted, one step ahead", "time", name, HEIGHT + 60)
+    # No axis title: under the range slider Plotly leaves it too little room above the legend.
+    return _layout(fig, "Actual vs predicted, one step ahead", "", name, HEIGHT + 60)
 
 
 def residual_figure(x: Axis, residuals: np.ndarray) -> go.Figure:
@@ -193,8 +234,9 @@ def _band(x: Sequence, lower: np.ndarray, upper: np.ndarray, name: str, opacity:
 
 
 def forecast_figure(x: Axis, values: np.ndarray, x_future: Axis, forecast: np.ndarray,
-                    name: str, band: ForecastBand | None = None) -> go.Figure:
-    """The series followed by its recursive forecast, joined at the last known value.
+                    name: str, band: ForecastBand | None = None, strategy: str = "recursive") -> go.Figure:
+    """The series followed by its forecast (``strategy``: recursive or direct), joined at the
+    last known value.
 
     With ``band``, the 95% and 80% ranges of the Monte-Carlo-dropout rollouts are shaded
     around the forecast. The view opens on the end of the series (three horizons of
@@ -212,7 +254,7 @@ def forecast_figure(x: Axis, values: np.ndarray, x_future: Axis, forecast: np.nd
     fig.add_vline(x=x[-1], line_dash="dot", line_color=ACTUAL)
     history = min(len(x), max(3 * len(forecast), 200))
     fig.update_xaxes(range=[x[-history], joined_x[-1]])
-    return _layout(fig, "Recursive forecast past the end of the data", "time", name)
+    return _layout(fig, f"{strategy.capitalize()} forecast past the end of the data", "time", name)
 
 
 # The classical models' rollouts beside the LSTM's: dotted, in colours of their own.
@@ -229,7 +271,7 @@ def rollout_figure(x: Axis, actual: np.ndarray, predicted: np.ndarray, name: str
         lines.append(_line(x, values, label, YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)],
                            width=1.5, line={"dash": "dot"}))
     fig = go.Figure(lines)
-    return _layout(fig, "Rollout over the test part vs the truth", "time", name, SMALL_HEIGHT + 40)
+    return _layout(fig, "Rollout over the test part vs the truth", "time", name, HEIGHT)
 
 
 def _running_rmse(errors: np.ndarray) -> np.ndarray:
@@ -252,17 +294,12 @@ def horizon_error_figure(errors: np.ndarray, yardsticks: Mapping[str, np.ndarray
                            YARDSTICK_COLORS[index % len(YARDSTICK_COLORS)], width=1.5,
                            line={"dash": "dot"}))
     fig = go.Figure(lines)
-    return _layout(fig, "How the error grows with the horizon", "steps ahead", "error",
-                   SMALL_HEIGHT + 40)
+    _counted_axis(fig, len(steps))
+    return _layout(fig, "How the error grows with the horizon", "steps ahead", "error", HEIGHT)
 
 
-def _legend_below(fig: go.Figure) -> go.Figure:
-    """The legend under the chart: one entry per compared run wraps onto lines that would cover
-    the title above it."""
-    scale = _SCALE.get()
-    fig.update_layout(legend={"yanchor": "top", "y": -0.2}, margin={"t": round(60 * scale), "b": 10},
-                      height=round((HEIGHT + 80) * scale))
-    return fig
+# The run-by-run charts list one legend entry per run: a little taller, so the plot keeps its size.
+RUNS_HEIGHT = HEIGHT + 40
 
 
 # One colour per compared run, in the order the runs are listed.
@@ -280,24 +317,27 @@ def runs_loss_figure(runs: Sequence[Run], log_scale: bool) -> go.Figure:
                             f"run {run.number} ({kind})", RUN_COLORS[index % len(RUN_COLORS)],
                             mode="lines+markers"))
     if log_scale:
-        fig.update_yaxes(type="log", dtick="D2")
-    return _legend_below(_layout(fig, "Loss by epoch, run by run", "epoch", "loss (scaled data)"))
+        _log_axis(fig, [v for trace in fig.data for v in trace.y])
+    _counted_axis(fig, max((len(trace.y) for trace in fig.data), default=1))
+    return _layout(fig, "Loss by epoch, run by run", "epoch", "loss (scaled data)", RUNS_HEIGHT)
 
 
 def runs_predictions_figure(runs: Sequence[Run]) -> go.Figure:
-    """The test predictions of several runs over the actual values of each run's test span."""
+    """The test predictions of several runs over the actual values of each run's test span
+    (drawn once for runs on the same data: the page passes runs on one data only)."""
     fig = go.Figure()
-    shown_actual: set[int] = set()
+    shown_actual: list[np.ndarray] = []
     for index, run in enumerate(runs):
         evaluation, x = run.evaluation, time_axis(run.series)
-        if id(run.series) not in shown_actual:
-            shown_actual.add(id(run.series))
+        if not any(np.array_equal(run.series.values, shown) for shown in shown_actual):
+            shown_actual.append(run.series.values)
             fig.add_trace(_line(x[evaluation.test_times], evaluation.test_actual,
                                 f"actual ({run.label})", ACTUAL, width=1.5))
         fig.add_trace(_line(x[evaluation.test_times], evaluation.test_predictions,
                             f"run {run.number}: RMSE {metric_text(evaluation.test_metrics.rmse)}",
                             RUN_COLORS[index % len(RUN_COLORS)]))
-    return _legend_below(_layout(fig, "Test predictions, run by run (one step ahead)", "time", "value"))
+    return _layout(fig, "Test predictions, run by run (one step ahead)", "time", runs[0].series.name
+                   if runs else "value", RUNS_HEIGHT)
 
 
 def runs_rollout_figure(x: Axis, actual: np.ndarray, runs: Sequence[Run], name: str) -> go.Figure:
@@ -307,7 +347,7 @@ def runs_rollout_figure(x: Axis, actual: np.ndarray, runs: Sequence[Run], name: 
         lines.append(_line(x, run.test_rollout.predicted,
                            f"run {run.number}, {run.model}: RMSE {metric_text(run.test_rollout.rmse)}",
                            RUN_COLORS[index % len(RUN_COLORS)]))
-    return _legend_below(_layout(go.Figure(lines), "Rollouts over the test part, run by run", "time", name))
+    return _layout(go.Figure(lines), "Rollouts over the test part, run by run", "time", name, RUNS_HEIGHT)
 
 
 def runs_horizon_figure(runs: Sequence[Run]) -> go.Figure:
@@ -317,8 +357,9 @@ def runs_horizon_figure(runs: Sequence[Run]) -> go.Figure:
         errors = run.test_rollout.error_by_horizon
         lines.append(_line(np.arange(1, len(errors) + 1), _running_rmse(errors),
                            f"run {run.number}, {run.model}", RUN_COLORS[index % len(RUN_COLORS)], width=2.5))
-    return _legend_below(_layout(go.Figure(lines), "RMSE up to each step ahead, run by run", "steps ahead",
-                                 "RMSE"))
+    fig = go.Figure(lines)
+    _counted_axis(fig, max((len(run.test_rollout.error_by_horizon) for run in runs), default=1))
+    return _layout(fig, "RMSE up to each step ahead, run by run", "steps ahead", "RMSE", RUNS_HEIGHT)
 
 
 # Backtests: one colour per model, the LSTM in the forecast's colour, the yardsticks after it.
@@ -394,9 +435,8 @@ def backtest_horizon_figure(rmse_by_step: Mapping[str, np.ndarray]) -> go.Figure
     fig = go.Figure([_line(np.arange(1, len(r) + 1), r, name, colors[name], mode="lines+markers",
                            width=3 if index == 0 else 1.5)
                      for index, (name, r) in enumerate(rmse_by_step.items())])
-    steps = len(next(iter(rmse_by_step.values()), []))
-    fig.update_xaxes(tick0=1, dtick=max(1, steps // 12))
-    return _legend_below(_layout(fig, "RMSE across origins, by step ahead", "steps ahead", "RMSE"))
+    _counted_axis(fig, len(next(iter(rmse_by_step.values()), [])))
+    return _layout(fig, "RMSE across origins, by step ahead", "steps ahead", "RMSE", RUNS_HEIGHT)
 
 
 def origin_label(x: Axis | None, origin: int) -> str:
@@ -410,13 +450,15 @@ def origin_label(x: Axis | None, origin: int) -> str:
 def backtest_heatmap_figure(errors: np.ndarray, origins: np.ndarray, model: str,
                             x: Axis | None = None) -> go.Figure:
     """One model's absolute error by origin (rows, by date when ``x`` holds the series' dates)
-    and step ahead (columns)."""
+    and step ahead (columns). The model is named where the pointer reads the cells, not in the
+    title: the page's picker above names it, and a long name would run off a half-width chart."""
     fig = go.Figure(go.Heatmap(z=errors, x=np.arange(1, errors.shape[1] + 1),
                                y=[origin_label(x, int(o)) for o in origins], colorscale="Reds",
-                               colorbar={"title": {"text": "|error|"}}))
+                               colorbar={"title": {"text": "|error|"}},
+                               hovertemplate=f"{literal(model)}<br>origin %{{y}}, step %{{x}}: "
+                                             "%{z:.4g}<extra></extra>"))
     fig.update_layout(hovermode="closest", yaxis={"type": "category"})
-    return _layout(fig, f"{model}: absolute error by origin and step", "steps ahead", "origin",
-                   SMALL_HEIGHT)
+    return _layout(fig, "Absolute error by origin and step", "steps ahead", "origin", SMALL_HEIGHT)
 
 
 def search_trials_figure(trials: Sequence[Mapping]) -> go.Figure:
@@ -439,5 +481,57 @@ def search_trials_figure(trials: Sequence[Mapping]) -> go.Figure:
         _line(numbers, np.array(best, dtype=object), "best so far", PREDICTED, width=2.5,
               line={"shape": "hv"}),
     ])
-    fig.update_yaxes(type="log")
+    _log_axis(fig, scores)
+    _counted_axis(fig, max(numbers, default=1))
     return _layout(fig, "Validation RMSE by trial", "trial", "validation RMSE (log scale)")
+
+
+# Optuna draws a parallel-coordinates view's tick labels as annotations: on one axis, labels
+# closer than this share of its height would cover each other (a log axis' decade next to its end).
+PARALLEL_LABEL_GAP = 0.07
+OBJECTIVE = "validation RMSE"  # what Optuna calls "Objective Value" in a search of the app
+
+
+def search_view_figure(view: Mapping) -> go.Figure:
+    """One of Optuna's views of a search (a Plotly dict, as the worker sends it): its importance
+    bars or its parallel coordinates, in the app's fonts, with every label inside the chart."""
+    fig = go.Figure(view)
+    if any(trace.type == "bar" for trace in fig.data):
+        return _importance_view(fig)
+    return _parallel_view(fig)
+
+
+def _importance_view(fig: go.Figure) -> go.Figure:
+    """Room at the right of the longest bar for its number (0.94 was cut to 0.9)."""
+    longest = max((max(trace.x, default=0) for trace in fig.data), default=0) or 1.0
+    fig.update_xaxes(range=[0, 1.25 * longest])
+    fig.update_layout(showlegend=False, hovermode="closest")
+    return _layout(fig, "Which settings changed the validation error most", "importance", "")
+
+
+def _parallel_view(fig: go.Figure) -> go.Figure:
+    """The axes' tick labels spaced on each axis (both ends kept), in the app's font, with room
+    at the left for the first axis' labels; Optuna's objective named as the app calls it."""
+    scale = _SCALE.get()
+    labels: dict[float, list] = {}
+    for label in fig.layout.annotations:
+        labels.setdefault(label.x, []).append(label)
+    kept = []
+    for on_axis in labels.values():
+        ordered = sorted(on_axis, key=lambda label: label.y)
+        chosen = [ordered[0], ordered[-1]] if len(ordered) > 1 else ordered
+        for label in ordered[1:-1]:
+            if all(abs(label.y - other.y) >= PARALLEL_LABEL_GAP for other in chosen):
+                chosen.append(label)
+        kept += chosen
+    for label in kept:
+        label.font.size = round((FONT_SIZE - 3) * scale)
+    names = [OBJECTIVE if k == 0 else literal(str(name)) for k, name in enumerate(fig.layout.xaxis.ticktext)]
+    fig.layout.annotations = kept  # assigned: update_layout would merge the list into Optuna's
+    fig.update_layout(showlegend=False, hovermode="closest")
+    for trace in fig.data:
+        if trace.marker is not None and trace.marker.showscale:
+            trace.marker.colorbar.title.text = OBJECTIVE
+    fig = _layout(fig, "Every completed trial: its settings and validation error", "", "")
+    fig.update_xaxes(ticktext=names, range=[-0.6, len(names) - 0.8])
+    return fig

@@ -115,6 +115,9 @@ def test_a_gru_shows_its_own_gates_and_a_plain_rnn_says_it_has_none(app: AppTest
     latex = [formula.value for formula in app.latex]
     assert len(latex) == 6 + 4 + 1 + 2  # the LSTM's step, the GRU's, the worked step, layer and head
     assert any(r"3\cdot(4\cdot(4 + 1) + 8) = 84" in f for f in latex)  # update, reset, candidate
+    worked = next(f for f in latex if "h_t &= z_t" in f)
+    # one equals sign a line: the numbers and their result would run past a half-width column
+    assert all(line.count("=") <= 1 for line in worked.split(r"\\")), worked
     assert len(app.get("plotly_chart")) == 1 + 4 + 2  # activations, z r g h heatmaps, lines, saturation
     assert {m.label for m in app.metric} == {"update gate saturated", "reset gate saturated"}
     gap = next(c.value for c in app.caption if "differ by at most" in c.value)

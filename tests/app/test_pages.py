@@ -29,7 +29,6 @@ from tests.app.driving import (
     stop_button,
     tiny_model,
     train_button,
-    unescaped,
     wait_for_training,
 )
 from tests.waiting import wait_until
@@ -196,11 +195,11 @@ def test_generate_train_results_forecast(app: AppTest) -> None:
     assert len(app.get("plotly_chart")) == 2  # the loss curves and the window diagram
 
     healthy(open_page(app, "results"))
-    assert [unescaped(m.label) for m in app.metric] == [
-        "Test RMSE (sine)", "Test MAE (sine)", "Test MAPE (%)", "Test sMAPE (%)", "Test MASE (ratio)"]
+    assert [m.label for m in app.metric] == ["Test RMSE", "Test MAE", "Test MAPE", "Test sMAPE", "Test MASE"]
     assert "than the naive forecast" in (app.success or app.info)[0].value
     assert list(app.dataframe[0].value.index) == ["LSTM", "naive", "seasonal naive", "linear AR", "AutoETS",
-                                                 "AutoARIMA", "AutoTheta"]
+                                                 "AutoARIMA", "AutoTheta", "Ensemble (mean)",
+                                                 "Ensemble (weighted)"]
     assert len(app.get("plotly_chart")) == 4
     assert [b.label for b in app.get("download_button")] == [
         "Download the results (JSON)", "Download the settings (JSON)", "Download the test predictions (CSV)",

@@ -57,7 +57,7 @@ def _leaves(node):
 
 
 def card(at: AppTest, metric: str):
-    return next(m for m in at.metric if m.label.startswith(f"Test {metric} "))
+    return next(m for m in at.metric if m.label == f"Test {metric}")
 
 
 def test_overflowing_metrics_show_no_inf_or_nan_anywhere(app: AppTest) -> None:
@@ -95,9 +95,10 @@ def test_a_losing_run_gets_suggestions_and_mape_is_left_out_on_a_series_crossing
     mape = card(app, "MAPE")
     assert mape.value == NO_FIGURE and "cross zero" in mape.help
     assert np.isnan(app.dataframe[0].value.loc["LSTM", "MAPE"])
-    # units: the series' own for RMSE and MAE, % for the percentages, none for MASE
-    assert [unescaped(m.label) for m in app.metric] == [
-        "Test RMSE (volts)", "Test MAE (volts)", "Test MAPE (%)", "Test sMAPE (%)", "Test MASE (ratio)"]
+    # short labels (a long series name was cut); the units said once under the cards
+    assert [m.label for m in app.metric] == ["Test RMSE", "Test MAE", "Test MAPE", "Test sMAPE", "Test MASE"]
+    assert any("RMSE and MAE in the series' units (volts), MAPE and sMAPE in %" in unescaped(c.value)
+               for c in app.caption)
 
 
 # The data chart on a phone: 390 px wide, and an allowance for the y axis' numbers.

@@ -16,7 +16,6 @@ from tests.app.driving import (
     train_button,
     wait_for_training,
 )
-from ui import plots
 from ui.help import HELP
 from ui.widgets import duration
 
@@ -83,16 +82,6 @@ def test_the_resample_picker_shows_its_default(app: AppTest) -> None:
     _upload(app, "shop.csv", SEMICOLONS)
     resample = app.selectbox(key="config.source.resample")
     assert resample.value is None and resample.proto.placeholder == "keep as is"
-
-
-def test_the_run_history_charts_keep_their_legend_off_the_title(app: AppTest) -> None:
-    tiny_model(app)
-    for _ in range(2):
-        train_button(app).click().run()
-        wait_for_training(app)
-    runs = list(session_of(app).training.history)
-    for figure in (plots.runs_loss_figure(runs, True), plots.runs_predictions_figure(runs)):
-        assert figure.layout.legend.y < 0 and figure.layout.legend.yanchor == "top"
 
 
 def test_a_generated_series_is_named_by_the_parameters_it_changed(app: AppTest) -> None:

@@ -417,3 +417,102 @@ def test_the_whole_flow_runs_on_a_ray_cluster(ray_address: str, tmp_path: Path, 
         _assert_no_warning_or_error(page)
         assert not tensorflow_loaded(server.process), "the server never imports TensorFlow"
         assert not worker_pids(server.process), "no training process of the server's own: Ray ran them"
+
+
+# Each Plotly chart's parts as boxes on the page: its title, its legend (the visible box, a long
+# one scrolls inside it), what lies under the plot (the x axis' labels and title), the labels
+# Optuna's parallel view draws as annotations, and the chart itself.
+_CHART_PARTS = """plot => {
+    const boxes = selector => [...plot.querySelectorAll(selector)]
+        .map(element => element.getBoundingClientRect()).filter(box => box.width > 0 && box.height > 0)
+        .map(box => ({left: box.left, right: box.right, top: box.top, bottom: box.bottom}));
+    const title = plot.querySelector('.gtitle');
+    return {title: title ? title.textContent : '', titles: boxes('.gtitle'), legend: boxes('.legend .bg'),
+            below: boxes('.g-xtitle, .xtick text'), labels: boxes('.annotation-text'),
+            bars: boxes('.bars .textpoint text'), chart: boxes('svg.main-svg')[0]};
+}"""
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1 and \
+        min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+
+
+def _inside(a: dict, b: dict) -> bool:
+    return a["left"] >= b["left"] - 1 and a["right"] <= b["right"] + 1 and \
+        a["top"] >= b["top"] - 1 and a["bottom"] <= b["bottom"] + 1
+
+
+def _charts_read_cleanly(page: Page, where: str, least: int = 1) -> list[str]:
+    """Every chart on the page: its legend covers neither its title nor what is under the plot,
+    sits inside the chart, and no two annotation labels (Optuna's ticks) cover each other; bar
+    numbers inside the chart. Returns the charts' titles."""
+    page.locator(".js-plotly-plot").nth(least - 1).wait_for()
+    page.wait_for_timeout(1500)  # every chart drawn, its margins settled
+    found = [plot.evaluate(_CHART_PARTS) for plot in page.locator(".js-plotly-plot").all()]
+    for parts in found:
+        chart = f"{where}: {parts['title']!r}"
+        for legend in parts["legend"]:
+            assert not any(_overlap(legend, box) for box in parts["titles"]), f"{chart}: legend over title"
+            assert not any(_overlap(legend, box) for box in parts["below"]), f"{chart}: legend over x axis"
+            assert _inside(legend, parts["chart"]), f"{chart}: legend cut off"
+        for title in parts["titles"]:
+            assert _inside(title, parts["chart"]), f"{chart}: title cut off"
+        labels = parts["labels"]
+        for index, label in enumerate(labels):
+            assert not any(_overlap(label, other) for other in labels[index + 1:]), f"{chart}: labels overlap"
+            assert _inside(label, parts["chart"]), f"{chart}: label cut off"
+        for number in parts["bars"]:
+            assert _inside(number, parts["chart"]), f"{chart}: a bar's number cut off"
+    return [parts["title"] for parts in found]
+
+
+def _formulas_fit(page: Page) -> None:
+    """Every formula on the page shows whole: none is wider than the space it is shown in."""
+    page.locator(".katex-display").first.wait_for()
+    cut = page.locator(".katex-display").evaluate_all(
+        "shown => shown.filter(f => f.scrollWidth > f.clientWidth + 3).map(f => f.textContent)")
+    assert cut == []
+
+
+def test_every_chart_of_every_page_keeps_its_legend_off_its_title(server: Server, browser: Browser) -> None:
+    """A GRU with the direct strategy, its forecast beside the classical models' (the charts with
+    the longest legends), then an LSTM beside it, a backtest and a search: on every page, at a
+    laptop's width, every chart reads cleanly, and so do the GRU's worked formulas."""
+    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    page.goto(server.url + TINY + "&cell=gru&strategy=direct&horizon=8")
+    page.get_by_role("heading", name="Data", level=1).wait_for()
+    _train_and_wait(page)
+    _charts_read_cleanly(page, "Model & training", least=2)
+    _open(page, "Forecast")
+    titles = _charts_read_cleanly(page, "Forecast", least=3)
+    _shoot(page, "charts-forecast")
+    assert titles[0].startswith("Direct forecast")
+    _open(page, "Results")
+    _charts_read_cleanly(page, "Results", least=4)
+    _open(page, "How the LSTM works")
+    page.get_by_text(re.compile(r"Unit 1 at step")).wait_for(timeout=TRAINING_TIMEOUT_MS)
+    _charts_read_cleanly(page, "How the LSTM works", least=7)
+    _formulas_fit(page)
+    _shoot(page, "charts-inside")
+    _open(page, "Run history")
+    page.get_by_role("button", name="Train as LSTM").click()
+    page.get_by_test_id("stSidebar").get_by_text(re.compile(r"Trained: test RMSE")).wait_for(
+        timeout=TRAINING_TIMEOUT_MS)
+    page.get_by_text("Restore this run").first.wait_for()
+    _charts_read_cleanly(page, "Run history", least=3)
+    _shoot(page, "charts-history")
+    _open(page, "Forecast")
+    page.get_by_text("Networks and strategies side by side").wait_for()
+    _charts_read_cleanly(page, "Forecast, side by side", least=5)
+    _shoot(page, "charts-side-by-side")
+    _tiny_backtest(page)
+    _charts_read_cleanly(page, "Backtest", least=3)
+    _shoot(page, "charts-backtest")
+    _tiny_search(page)
+    page.get_by_text("What mattered").wait_for()
+    _charts_read_cleanly(page, "Find a model", least=3)
+    _shoot(page, "charts-search")
+    _open(page, "Data")
+    _charts_read_cleanly(page, "Data")
+    _assert_no_warning_or_error(page)

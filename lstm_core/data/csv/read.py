@@ -229,20 +229,50 @@ def _parse_rows(text: str, separator: str, stop_after: int) -> tuple[list[list[s
     reader = csv.reader(_lines_within_width(text, separator, max_lines), delimiter=separator,
                         skipinitialspace=True)
     rows, lines, cells = [], [], 0
+    last_start = ended = 0  # the line the last row starts on; the line the row before it ended on
     try:
         for row in reader:
             if "".join(row).strip():
                 rows.append(row)
                 lines.append(reader.line_num)
+                last_start = ended + 1
                 cells += len(row)
                 if len(rows) > stop_after:
-                    break
+                    return rows, lines
                 if cells > MAX_CELLS:
                     raise DataError(f"the file has more than {MAX_CELLS:,} cells (rows times columns), "
                                     "over the limit: keep fewer rows or columns")
+            ended = reader.line_num
     except csv.Error as exc:
         raise DataError(f"the file cannot be read as CSV near line {reader.line_num}: {exc}") from None
+    if rows and last_start < lines[-1]:
+        _refuse_unclosed_quote(text, last_start, lines[-1])
     return rows, lines
+
+
+def _refuse_unclosed_quote(text: str, start: int, end: int) -> None:
+    """Refuse a file whose last row, starting on line ``start``, runs to its end (line ``end``)
+    inside a quote: an opening quote never closed swallows every line after it into one cell,
+    which would then be refused for something else (too many fields, text in a number column)
+    or, worse, read as a short file. Quotes in a well-formed file come in pairs (an escaped
+    quote is two), so an odd count from that line on is one left open."""
+    if text.count('"', _line_offset(text, start)) % 2:
+        raise DataError(f"line {start} opens a quote (\") that is never closed, so the {end - start + 1} "
+                        "lines from there to the end of the file read as one value: close the quote or "
+                        "remove it")
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def _line_offset(text: str, line: int) -> int:
+    """Where line number ``line`` (from 1, as the csv reader counts) starts in ``text``."""
+    if line <= 1:
+        return 0
+    for number, found in enumerate(_LINE_BREAK.finditer(text), start=2):
+        if number == line:
+            return found.end()
+    return len(text)
 
 
 def _lines_within_width(text: str, separator: str, max_lines: int) -> Iterator[str]:

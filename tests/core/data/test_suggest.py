@@ -7,7 +7,7 @@ import numpy as np
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import Series
-from lstm_core.data.suggest import suggest_settings
+from lstm_core.data.suggest import suggest_horizon, suggest_settings
 from lstm_core.data.windows import prepare
 
 
@@ -33,3 +33,14 @@ def test_the_season_is_found_on_the_training_part_only() -> None:
     values = np.where(steps < 140, 0.01 * steps, np.sin(2 * np.pi * steps / 6))
     values = values + np.random.default_rng(0).normal(scale=0.01, size=200)
     assert suggest_settings(Series(values), ExperimentConfig()).season is None
+
+
+def test_the_horizon_is_two_seasons_within_the_test_part_whatever_was_set_before() -> None:
+    config = ExperimentConfig(horizon=600)
+    airline = suggest_settings(EXAMPLES["airline_passengers"].load(), config)
+    assert airline.horizon == 24 and airline.settings["horizon"] == 24
+    assert "horizon 24 steps" in airline.describe()
+    walk = Series(np.cumsum(np.random.default_rng(3).normal(size=61)) + 100)
+    assert suggest_settings(walk, config).horizon == 12  # no season: the default, cut to 12 test rows
+    long_walk = Series(np.cumsum(np.random.default_rng(3).normal(size=5000)))
+    assert suggest_horizon(long_walk, config) == ExperimentConfig().horizon

@@ -101,3 +101,27 @@ def test_a_tie_is_explained_with_a_value_whose_two_readings_differ():
     series = load_csv(b"v\n0.000\n1.250\n2.500\n0.000\n")
     assert series.report.actions[0] == ("decimal point: values such as '1.250' read either way, so '1.250' "
                                         "is 1.25 (set decimal to comma if it means 1250)")
+
+
+# --- a quote opened and never closed -------------------------------------------------------------
+
+@pytest.mark.parametrize(("content", "line", "lines"), [
+    # no decimal anywhere: a line with one field, then a quote never closed (it was refused as
+    # decimal commas: the rest of the file, read as one value, made a row longer than the header)
+    (b't,value\n1,10\n2\n3,12,"\n4,13\n5,14\n6,15\n', 4, 4),
+    # read as a file of two rows, silently, before
+    (b'month,passengers\n1949-01,112\n1949-02,"118\n1949-03,132\n1949-04,129\n', 3, 3),
+    (b'"month,passengers\n1949-01,112\n1949-02,118\n', 1, 3),
+])
+def test_a_quote_never_closed_is_named_as_the_cause(content, line, lines):
+    with pytest.raises(DataError) as refused:
+        load_csv(content)
+    assert str(refused.value) == (f"line {line} opens a quote (\") that is never closed, so the {lines} "
+                                  "lines from there to the end of the file read as one value: close the "
+                                  "quote or remove it")
+
+
+def test_quoted_values_over_several_lines_and_escaped_quotes_still_load():
+    series = load_csv(b'date,note,value\n2021-01-01,"two\nlines",1\n2021-01-02,"say ""hi""",2\n'
+                      b'2021-01-03,"last\nrow, quoted",3\n', target="value")
+    assert series.values.tolist() == [1, 2, 3]
