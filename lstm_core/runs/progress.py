@@ -6,11 +6,14 @@ progress and results (the app's server) never imports TensorFlow.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from lstm_core.errors import LSTMLabError
+
+LOGGER = logging.getLogger(__name__)
 
 COMPLETED = "completed"
 EARLY_STOPPING = "early_stopping"
@@ -72,10 +75,14 @@ def message(reason: str, epochs_run: int, best_epoch: int | None, patience: int,
 
 
 def failure_message(exc: BaseException) -> str:
-    """What a person reads when a training fails: our own errors as they are, others named."""
+    """What a person reads when a training fails: our own errors as they are, others named. An
+    unexpected one (a bug, not a bad input) leaves its traceback in the log of the process it
+    happened in (a worker's stderr is the server's), so the one line a person reads is not all
+    that is known of it."""
     if isinstance(exc, LSTMLabError):
         return str(exc)
     if isinstance(exc, MemoryError):
         return ("the job needed more memory than one job may use on this server: try a shorter "
                 "window, fewer units or a shorter series")
+    LOGGER.error("a job failed unexpectedly", exc_info=exc)
     return f"the training failed unexpectedly: {type(exc).__name__}: {exc}"
