@@ -22,8 +22,9 @@ from lstm_core.config.checks import checked_choice, checked_number
 from lstm_core.data.csv.load import DECIMAL_RULES, DUPLICATE_RULES, MISSING_RULES
 from lstm_core.errors import ConfigError
 
-TRANSFORMS = ("auto", "none", "diff", "log", "sdiff", "log_sdiff")
+TRANSFORMS = ("auto", "none", "diff", "log", "sdiff", "log_sdiff", "dseason", "log_dseason")
 SCALERS = ("minmax", "standard")
+SEASON_INPUTS = ("none", "phase")
 CELLS = ("lstm", "gru", "rnn", "mlp")
 CELL_LABELS = {"lstm": "LSTM", "gru": "GRU", "rnn": "plain RNN", "mlp": "MLP"}
 RECURRENT = ("lstm", "gru", "rnn")  # the cells with a state carried from step to step
@@ -247,7 +248,11 @@ SETTINGS: tuple[Setting, ...] = (
             "none. The run's notes say why. diff: learn the change from step to step (reaches levels "
             "never seen). log: for positive series whose swings grow with the level. sdiff: learn the "
             "change since the same point one season ago (takes out the season and a trend; the first "
-            "season is consumed). log_sdiff: log, then sdiff.", choices=TRANSFORMS),
+            "season is consumed). log_sdiff: log, then sdiff. dseason, the hybrid: a seasonal profile "
+            "fitted on the training part alone (a classical decomposition) is taken out, the network "
+            "learns how the rest moves from step to step, and the season is put back into its "
+            "forecasts (the M4 winner's idea; no noise from a season ago, only one sample consumed). "
+            "log_dseason: log, then dseason.", choices=TRANSFORMS),
     Setting("scaler", Kind.CHOICE, "scaler fitted on the training part",
             "minmax scales the training part to 0..1; standard to mean 0, spread 1. Fitted on the "
             "training part only, so the test part leaks nothing.", choices=SCALERS),
@@ -258,6 +263,13 @@ SETTINGS: tuple[Setting, ...] = (
             "(ETS, ARIMA, Theta) and the seasonal transforms use it. 0 detects it from the training "
             "part.",
             low=0, high=10_000),
+    Setting("season_inputs", Kind.CHOICE,
+            "extra inputs: none, or phase (where each step stands in the season, as sine and cosine)",
+            "phase gives the network, beside each value of the window, where that step stands in the "
+            "season (given, or detected on the training part), as a sine and a cosine: a window "
+            "shorter than the season still knows which part of it comes next, so half-hourly data "
+            "with a daily season needs no window of 48 steps or more. Without a season it adds "
+            "nothing.", choices=SEASON_INPUTS),
     Setting("horizon", Kind.WHOLE, "steps to forecast past the end of the data (a direct model's outputs)",
             "How many steps past the end of the data to forecast. With the recursive strategy each "
             "step feeds on the model's own previous predictions, so errors compound with the "

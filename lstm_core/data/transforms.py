@@ -12,7 +12,8 @@ import numpy as np
 
 from lstm_core.errors import DataError
 
-SEASONAL = ("sdiff", "log_sdiff")
+HYBRID = ("dseason", "log_dseason")  # a fitted seasonal profile taken out: see Deseasonalised
+SEASONAL = ("sdiff", "log_sdiff", *HYBRID)
 
 
 class Transform:
@@ -24,6 +25,18 @@ class Transform:
 
     def __init__(self) -> None:
         self.reason = ""  # how ``auto`` chose this transform; empty when the settings named it
+
+    def fit(self, y_train: np.ndarray) -> Transform:
+        """Learn what the transform needs from the training part's levels (nothing, here)."""
+        return self
+
+    def fitted(self) -> dict[str, list[float]]:
+        """What :meth:`fit` learned, as plain numbers (an export's script needs them)."""
+        return {}
+
+    def describe(self) -> str:
+        """What the network is given, in words."""
+        return WORDS.get(self.name, self.name)
 
     def forward(self, y: np.ndarray) -> np.ndarray:
         return np.asarray(y, dtype=np.float64)
@@ -79,6 +92,80 @@ class SeasonalDifference(Difference):
         self.offset = self.season = season
 
 
+def seasonal_profile(y: np.ndarray, season: int) -> np.ndarray:
+    """The classical decomposition's seasonal indices of ``y`` (R's ``decompose``, additive): a
+    centred moving average over one season is the trend; each position of the season gets the
+    mean of what the trend leaves there, and the indices are centred to sum to zero. Index k
+    belongs to every time t with ``t % season == k``."""
+    y = np.asarray(y, dtype=np.float64)
+    weights = np.full(season + 1 - season % 2, 1.0)
+    if season % 2 == 0:  # a 2 x m moving average: centred on a time, not between two
+        weights[0] = weights[-1] = 0.5
+    weights /= season
+    trend = np.convolve(y, weights, mode="valid")
+    start = (len(weights) - 1) // 2
+    detrended = y[start:start + len(trend)] - trend
+    phases = np.arange(start, start + len(trend)) % season
+    sums = np.bincount(phases, weights=detrended, minlength=season)
+    profile = sums / np.maximum(np.bincount(phases, minlength=season), 1)
+    return profile - profile.mean()
+
+
+class Deseasonalised(Transform):
+    """The hybrid transform (as the M4 winner put exponential smoothing in front of its LSTM): a
+    seasonal profile fitted on the training part alone (:func:`seasonal_profile`) is taken out of
+    the levels, then the first difference: the network learns how the deseasonalised series
+    moves from one step to the next, and its predictions get the season put back. Unlike a
+    seasonal difference it adds no noise from a year ago and keeps every sample after the first."""
+
+    name = "dseason"
+    offset = 1
+
+    def __init__(self, season: int) -> None:
+        super().__init__()
+        self.season = season
+        self.profile: np.ndarray | None = None
+
+    def fit(self, y_train: np.ndarray) -> Transform:
+        if len(y_train) < 2 * self.season:
+            raise DataError(f"the {self.name} transform fits its season on at least two seasons "
+                            f"({2 * self.season} samples) of the training part, not {len(y_train)}")
+        self.profile = seasonal_profile(y_train, self.season)
+        return self
+
+    def fitted(self) -> dict[str, list[float]]:
+        return {"season_profile": self.profile.tolist()} if self.profile is not None else {}
+
+    def describe(self) -> str:
+        swing = "" if self.profile is None else f", swinging {np.ptp(self.profile):.3g} from low to high"
+        return (f"the series with the seasonal profile of {self.season} steps fitted on the training part "
+                f"taken out{swing}, then its change from one step to the next")
+
+    def seasonal(self, times: np.ndarray) -> np.ndarray:
+        """The fitted season's value at each of ``times``."""
+        if self.profile is None:
+            raise ValueError("the seasonal profile is fitted on the training part first (fit)")
+        return self.profile[np.asarray(times) % self.season]
+
+    def forward(self, y: np.ndarray) -> np.ndarray:
+        y = np.asarray(y, dtype=np.float64)
+        adjusted = y - self.seasonal(np.arange(len(y)))
+        return adjusted[1:] - adjusted[:-1]
+
+    def inverse_one_step(self, z_pred: np.ndarray, levels: np.ndarray, times: np.ndarray) -> np.ndarray:
+        times = np.asarray(times)
+        before = np.asarray(levels, dtype=np.float64)[times - 1]
+        return before + z_pred + self.seasonal(times) - self.seasonal(times - 1)
+
+    def inverse_path(self, z_path: np.ndarray, history: np.ndarray | float) -> np.ndarray:
+        """The path starts at time ``len(history)`` (the history is the series from its start)."""
+        z = np.asarray(z_path, dtype=np.float64)
+        history = np.atleast_1d(np.asarray(history, dtype=np.float64))
+        start = len(history)
+        adjusted = history[-1] - self.seasonal(start - 1) + np.cumsum(z, axis=-1)
+        return adjusted + self.seasonal(start + np.arange(z.shape[-1]))
+
+
 class Log(Transform):
     """Natural logarithm, then ``inner`` on the log levels: for positive series whose swings grow
     with their level (the log makes them constant)."""
@@ -88,6 +175,19 @@ class Log(Transform):
         self.inner = inner or Transform()
         self.name = "log" if self.inner.name == "none" else f"log_{self.inner.name}"
         self.offset, self.season = self.inner.offset, self.inner.season
+
+    def fit(self, y_train: np.ndarray) -> Transform:
+        y_train = np.asarray(y_train, dtype=np.float64)
+        if np.all(y_train > 0):  # else forward refuses the series, with the reason
+            self.inner.fit(np.log(y_train))
+        return self
+
+    def fitted(self) -> dict[str, list[float]]:
+        return self.inner.fitted()
+
+    def describe(self) -> str:
+        inner = self.inner.describe()
+        return "the log of the series" if self.inner.name == "none" else f"in logs, {inner}"
 
     def forward(self, y: np.ndarray) -> np.ndarray:
         y = np.asarray(y, dtype=np.float64)
@@ -105,12 +205,17 @@ class Log(Transform):
         return np.exp(self.inner.inverse_path(z_path, np.log(history)))
 
 
+WORDS = {"none": "the series itself", "diff": "the change from one step to the next",
+         "sdiff": "the change since the same point one season ago"}
+
 _BUILDERS = {
     "none": lambda season: Transform(),
     "diff": lambda season: Difference(),
     "log": lambda season: Log(),
     "sdiff": SeasonalDifference,
     "log_sdiff": lambda season: Log(SeasonalDifference(season)),
+    "dseason": Deseasonalised,
+    "log_dseason": lambda season: Log(Deseasonalised(season)),
 }
 
 

@@ -96,6 +96,7 @@ class WindowedData:
     train_times: np.ndarray
     val_times: np.ndarray
     test_times: np.ndarray
+    phase_season: int | None = None  # the season whose phase the last two columns give, if any
 
     def __getstate__(self) -> dict:
         """Pickled (a result coming back from a worker) without its windows: they are views of
@@ -152,6 +153,17 @@ class WindowedData:
         ahead[inside] = self.scaled[rows[inside], 0]
         return ahead
 
+    def future_features(self, steps: int) -> np.ndarray:
+        """The feature columns of the ``steps`` rows past the end, scaled: (steps, columns - 1).
+        A given feature, which nothing forecasts, is held at its last value; the season's phase,
+        where the network is given it, goes on as the calendar does."""
+        rows = np.repeat(self.scaled[-1:, 1:], steps, axis=0)
+        if self.phase_season:
+            raw = np.zeros((steps, self.n_features))
+            raw[:, -2:] = phase_columns(len(self.levels) + np.arange(steps), self.phase_season)
+            rows[:, -2:] = self.scaler.transform(raw)[:, -2:]
+        return rows
+
     def last_window(self, end_time: int | None = None) -> np.ndarray:
         """The ``window`` scaled rows before time ``end_time`` (default: past the end)."""
         end_row = len(self.scaled) if end_time is None else end_time - self.transform.offset
@@ -170,13 +182,37 @@ class WindowedData:
         )
 
 
+def season_for(values: np.ndarray, config: ExperimentConfig) -> int | None:
+    """The season length given in the settings, else the one detected on the training part."""
+    return config.season_length or detect_season(values[: Split.of(len(values), config.val_share,
+                                                                   config.test_share).train_end])
+
+
+def phase_columns(times: np.ndarray, season: int) -> np.ndarray:
+    """Where each of ``times`` stands in the season, as a sine and a cosine: (len(times), 2). Two
+    columns, so that the last step of a season sits next to the first, as on a clock."""
+    angle = 2 * np.pi * (np.asarray(times) % season) / season
+    return np.column_stack([np.sin(angle), np.cos(angle)])
+
+
+def input_season(values: np.ndarray, config: ExperimentConfig) -> int | None:
+    """The season whose phase the network is given as two more inputs (``season_inputs`` phase,
+    and a season known); None otherwise."""
+    return season_for(values, config) if config.season_inputs == "phase" else None
+
+
+def input_columns(series: Series, config: ExperimentConfig) -> int:
+    """The columns of every window: the target, the given features, and the phase's two."""
+    return 1 + len(series.feature_names) + (2 if input_season(series.values, config) else 0)
+
+
 def choose_split(values: np.ndarray, config: ExperimentConfig) -> tuple[Transform, Split]:
     """The transform (``auto`` and the season decided on the training part alone) and the split
     of its rows. A seasonal transform named in the settings that cannot be used comes back as
     none, with the reason in the split's ``problem``."""
     first = Split.of(len(values), config.val_share, config.test_share)
     train = values[: first.train_end]
-    season = config.season_length or detect_season(train)
+    season = season_for(values, config)
     problem = season_problem(len(values), len(train), season, config)
     if config.transform == "auto":
         transform = auto_transform(train, season, problem)
@@ -185,7 +221,8 @@ def choose_split(values: np.ndarray, config: ExperimentConfig) -> tuple[Transfor
         return Transform(), replace(first, problem=refused)
     else:
         transform = make_transform(config.transform, season)
-    return transform, Split.of(len(values) - transform.offset, config.val_share, config.test_share)
+    split = Split.of(len(values) - transform.offset, config.val_share, config.test_share)
+    return transform.fit(values[: split.train_end + transform.offset]), split
 
 
 def season_problem(length: int, train_length: int, season: int | None,
@@ -208,10 +245,13 @@ def season_problem(length: int, train_length: int, season: int | None,
 def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
     """Transform, split, scale (on the training part only) and window ``series``."""
     window = config.window
-    check_window_size(len(series), window, 1 + len(series.feature_names), config.outputs)
+    check_window_size(len(series), window, input_columns(series, config), config.outputs)
     transform, split = choose_split(series.values, config)
     check_fits(split, window, len(series))
-    matrix = series.matrix()[transform.offset:].copy()
+    matrix = series.matrix()
+    if phase := input_season(series.values, config):
+        matrix = np.column_stack([matrix, phase_columns(np.arange(len(matrix)), phase)])
+    matrix = matrix[transform.offset:].copy()
     matrix[:, 0] = transform.forward(series.values)
 
     scaler = make_scaler(config.scaler).fit(matrix[: split.train_end])
@@ -228,6 +268,7 @@ def prepare(series: Series, config: ExperimentConfig) -> WindowedData:
         X_val=X[parts[1]], y_val=y[parts[1]],
         X_test=X[parts[2]], y_test=y[parts[2]],
         train_times=times[parts[0]], val_times=times[parts[1]], test_times=times[parts[2]],
+        phase_season=phase,
     )
 
 

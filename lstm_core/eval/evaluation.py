@@ -11,13 +11,15 @@ import numpy as np
 
 from lstm_core.data.season import detect_season
 from lstm_core.data.windows import WindowedData
-from lstm_core.eval import baselines
+from lstm_core.eval import baselines, ensemble
 from lstm_core.eval.classical import LABELS as CLASSICAL_LABELS
 from lstm_core.eval.classical import Yardstick, fit_yardsticks
+from lstm_core.eval.ensemble import Combination
 from lstm_core.infer.forecast import TestRollout
 
+TIE_TOLERANCE = 1e-9  # relative: errors closer than this are the same (a tie)
 LABELS = {"naive": "the naive forecast", "seasonal_naive": "the seasonal naive forecast",
-          "linear_ar": "linear AR"} | CLASSICAL_LABELS
+          "linear_ar": "linear AR"} | CLASSICAL_LABELS | ensemble.LABELS
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,10 @@ class Evaluation:
     season_length: int | None
     skipped: list[str] = field(default_factory=list)  # why a classical yardstick is missing
     model: str = "LSTM"  # the network's name, as the verdict says it
+    # The network combined with the classical yardsticks (ensemble.MEAN, ensemble.WEIGHTED), scored
+    # on the same test points, and the weights the weighted one chose on the validation part.
+    ensembles: dict[str, Baseline] = field(default_factory=dict)
+    combination: Combination | None = None
 
     def missing(self) -> dict[str, str]:
         """Why a test metric has no figure, by the metric's name (``rmse``, ``mape``...)."""
@@ -153,7 +159,8 @@ class Evaluation:
         """The yardsticks with a lower test RMSE than the LSTM's, best first (every ranked one
         when the LSTM's is not a finite number)."""
         ours = self.test_metrics.rmse
-        return [b for b in self.ranked() if not math.isfinite(ours) or b.metrics.rmse < ours]
+        return [b for b in self.ranked()
+                if not math.isfinite(ours) or (b.metrics.rmse < ours and not _same(b.metrics.rmse, ours))]
 
     def notes(self) -> list[str]:
         notes = []
@@ -170,7 +177,35 @@ class Evaluation:
             return f"the {self.model}'s test RMSE is not a finite number: it cannot be compared"
         naive = _compare(f"the {self.model}'s test RMSE", ours, "the naive forecast's",
                          self.baselines["naive"].metrics.rmse)
-        return f"{naive}; {self._place(ours)}"
+        return f"{naive}; {self._place(ours)}{self._ensembles_clause(ours)}"
+
+    def choice(self) -> str:
+        """The network alone (``ensemble.NETWORK``) or the ensemble key that had the lower RMSE on
+        the validation part: the pick a search makes, before any test value is seen."""
+        key = self.combination.best_on_validation() if self.combination else ensemble.NETWORK
+        return key if key in self.ensembles else ensemble.NETWORK
+
+    def standings(self) -> list[tuple[float, str]]:
+        """Every model scored on the test part (the network, the yardsticks, the ensembles) as
+        (test RMSE, label), best first; the network first among equals."""
+        rows = [(self.test_metrics.rmse, 0, f"the {self.model}")]
+        rows += [(b.metrics.rmse, 1, b.label) for b in [*self.baselines.values(), *self.ensembles.values()]]
+        return [(rmse, label) for rmse, _, label in sorted(r for r in rows if math.isfinite(r[0]))]
+
+    def _ensembles_clause(self, ours: float) -> str:
+        """'; the weighted ensemble (...): its test RMSE is N% lower than the LSTM's; best on the
+        test part: ..., whose test RMSE is M% lower than ...'s'."""
+        if not self.ensembles:
+            return ""
+        best = min(self.ensembles.values(), key=lambda b: b.metrics.rmse)
+        clause = f"; {best.label} ({best.model}): " + _compare(
+            "its test RMSE", best.metrics.rmse, self._ours(), ours)
+        standings = self.standings()
+        if len(standings) >= 2:
+            (first, winner), (second, runner_up) = standings[:2]
+            clause += f"; best on the test part: {winner}, " + _compare(
+                "whose test RMSE", first, f"{runner_up}'s", second)
+        return clause
 
     def _place(self, ours: float) -> str:
         ranked = self.ranked()
@@ -178,8 +213,7 @@ class Evaluation:
             return "no yardstick has a finite test RMSE"
         beaten_by = self.beaten_by()
         if not beaten_by:
-            return (f"it beats all {len(ranked)} yardsticks; the best of them is {ranked[0].label}, "
-                    + _compare("whose test RMSE", ranked[0].metrics.rmse, self._ours(), ours))
+            return self._unbeaten(ranked, ours)
         best = beaten_by[0]
         place = (f"it ranks {len(beaten_by) + 1} of {len(ranked) + 1}; the best yardstick is "
                  f"{best.label}: " + _compare("its test RMSE", best.metrics.rmse, self._ours(), ours))
@@ -189,15 +223,34 @@ class Evaluation:
                       + _compare("its test RMSE", classical[0].metrics.rmse, self._ours(), ours))
         return place
 
+    def _unbeaten(self, ranked: list[Baseline], ours: float) -> str:
+        """No yardstick does better: the network beats them all, or ties with the best of them
+        (the same test RMSE is no win)."""
+        tied = [b for b in ranked if _same(b.metrics.rmse, ours)]
+        if not tied:
+            return (f"it beats all {len(ranked)} yardsticks; the best of them is {ranked[0].label}, "
+                    + _compare("whose test RMSE", ranked[0].metrics.rmse, self._ours(), ours))
+        names = " and ".join(filter(None, [", ".join(b.label for b in tied[:-1]), tied[-1].label]))
+        if len(tied) == len(ranked):
+            return (f"it ties with all {len(ranked)} yardsticks ({names}): the same test RMSE, so "
+                    "none beats it and it beats none")
+        return (f"it beats {len(ranked) - len(tied)} of the {len(ranked)} yardsticks and ties with "
+                f"{names}: the same test RMSE, so none beats it")
+
     def _ours(self) -> str:
         return f"the {self.model}'s"
+
+
+def _same(one: float, other: float) -> bool:
+    """Two test errors equal up to float rounding: a tie, which neither side wins."""
+    return math.isclose(one, other, rel_tol=TIE_TOLERANCE)
 
 
 def _compare(subject: str, value: float, other_name: str, other: float) -> str:
     """'<subject> is N% lower than <other_name>', in words where a percentage cannot be."""
     if not math.isfinite(other):
         return f"{subject} cannot be compared: {other_name} is not a finite number"
-    if value == other:
+    if _same(value, other):
         return f"{subject} equals {other_name}"
     direction = "lower" if value < other else "higher"
     if other == 0:
@@ -223,14 +276,48 @@ def scored_yardsticks(data: WindowedData, yardsticks: Mapping[str, Yardstick],
             for key, y in yardsticks.items()}
 
 
+def validation_combination(data: WindowedData, val_scaled: np.ndarray,
+                           season: int | None) -> tuple[Combination | None, list[str]]:
+    """The weighted ensemble's weights, chosen on the validation part: the classical models
+    fitted on the training part alone, one step at each validation point, beside the network's
+    predictions there. None (with a note) when the validation part is too short."""
+    times = data.val_times
+    if len(times) < ensemble.MIN_VALIDATION_POINTS:
+        return None, [f"ensemble weights not chosen: {len(times)} validation points, they need at "
+                      f"least {ensemble.MIN_VALIDATION_POINTS} (the ensembles show the plain mean)"]
+    fitted, _ = fit_yardsticks(data.levels[: times[-1] + 1], times, season)
+    members = {ensemble.NETWORK: data.to_levels(val_scaled, times)}
+    members |= {key: y.one_step for key, y in fitted.items()}
+    return ensemble.choose(data.levels[times], members), []
+
+
+def scored_ensembles(data: WindowedData, network: np.ndarray, extra: Mapping[str, Baseline],
+                     combination: Combination | None, scale: float,
+                     model: str) -> dict[str, Baseline]:
+    """The ensembles of the network's test predictions and the classical yardsticks', scored."""
+    members = {ensemble.NETWORK: network} | {key: b.predictions for key, b in extra.items()}
+    names = {ensemble.NETWORK: model} | CLASSICAL_LABELS
+    actual = data.levels[data.test_times]
+    described = {ensemble.MEAN: "mean of " + ", ".join(names[key] for key in members)}
+    if combination is not None:
+        described[ensemble.WEIGHTED] = combination.describe(names)
+    return {key: Baseline(key, predictions, score(actual, predictions, scale), described[key])
+            for key, predictions in ensemble.combine(members, combination).items()}
+
+
 def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarray,
              season_length: int = 0, classical: bool = False,
-             yardsticks: Mapping[str, Yardstick] | None = None, model: str = "LSTM") -> Evaluation:
+             yardsticks: Mapping[str, Yardstick] | None = None, model: str = "LSTM",
+             val_scaled: np.ndarray | None = None,
+             combination: Combination | None = None) -> Evaluation:
     """Score the model's scaled one-step predictions and the baselines on the same test points.
 
     ``season_length`` 0 means: detect it from the training part. ``classical`` fits AutoETS,
-    AutoARIMA and AutoTheta (seconds of fitting: only in a worker process, never the server);
-    ``yardsticks`` are such models' predictions already made (an imported run's), scored as they are.
+    AutoARIMA and AutoTheta (seconds of fitting: only in a worker process, never the server),
+    and with the network's validation predictions ``val_scaled`` chooses the weighted ensemble's
+    weights on the validation part (fitting them once more, on the training part alone);
+    ``yardsticks`` are such models' predictions already made (an imported run's), scored as they
+    are, with the ``combination`` it chose.
     """
     levels = data.levels
     scale = naive_scale(levels[: data.train_end_time])
@@ -245,9 +332,13 @@ def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarr
     skipped: list[str] = []
     if classical:
         yardsticks, skipped = fit_yardsticks(data.levels, data.test_times, season)
+        if yardsticks and val_scaled is not None:
+            combination, notes = validation_combination(data, val_scaled, season)
+            skipped += notes
     extra = scored_yardsticks(data, yardsticks or {}, scale)
     train_predictions = data.to_levels(train_scaled, data.train_times)
     test_predictions = data.to_levels(test_scaled, data.test_times)
+    ensembles = scored_ensembles(data, test_predictions, extra, combination, scale, model)
     return Evaluation(
         train_times=data.train_times,
         train_predictions=train_predictions,
@@ -260,4 +351,6 @@ def evaluate(data: WindowedData, train_scaled: np.ndarray, test_scaled: np.ndarr
         season_length=season or None,
         skipped=skipped,
         model=model,
+        ensembles=ensembles,
+        combination=combination if ensemble.WEIGHTED in ensembles else None,
     )

@@ -5,7 +5,8 @@ The rollout runs on the NumPy copy of the network (:class:`NumpyNet`), so a step
 small array computation, never a ``model.predict`` call. A direct model's forecast longer than
 its head (the test span may be) goes on in blocks: each block is fed the previous ones.
 Feature columns, which the model cannot forecast, are held at their last known values past
-the end of the data; over the test span their true values are used.
+the end of the data (the season's phase, when the network is given it, goes on as the calendar
+does); over the test span their true values are used.
 """
 
 from __future__ import annotations
@@ -51,7 +52,8 @@ def rollout_scaled(net: NumpyNet, start: np.ndarray, steps: int,
 def forecast_future(net: NumpyNet, data: WindowedData, horizon: int, paths: int = 1,
                     rng: np.random.Generator | None = None) -> np.ndarray:
     """Levels for the ``horizon`` steps after the last sample: (horizon,), or (paths, horizon)."""
-    scaled = rollout_scaled(net, data.last_window(), horizon, paths=paths, rng=rng)
+    scaled = rollout_scaled(net, data.last_window(), horizon, features=data.future_features(horizon),
+                            paths=paths, rng=rng)
     levels = data.transform.inverse_path(data.unscale_target(scaled), data.levels)
     return levels[0] if paths == 1 else levels
 

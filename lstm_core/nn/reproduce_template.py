@@ -76,7 +76,23 @@ def ahead(scaled: np.ndarray, rows: np.ndarray, end: int, steps: int) -> np.ndar
 
 def lag(settings: dict) -> int:
     """How many leading samples the transform consumes: its difference's lag (sdiff: the season)."""
+    if hybrid(settings):
+        return 1
     return {"none": 0, "log": 0, "diff": 1}.get(settings["transform"], settings.get("season_length", 0))
+
+
+def hybrid(settings: dict) -> bool:
+    """dseason and log_dseason: the seasonal profile LSTM Lab fitted on the training part is taken
+    out before the first difference."""
+    return settings["transform"].endswith("dseason")
+
+
+def season_at(times: np.ndarray, settings: dict) -> np.ndarray:
+    """The fitted seasonal profile's value at each time (zero without a hybrid transform)."""
+    if not hybrid(settings):
+        return np.zeros(len(times))
+    profile = np.asarray(settings["season_profile"], dtype=np.float64)
+    return profile[np.asarray(times) % len(profile)]
 
 
 def log_first(settings: dict) -> bool:
@@ -84,8 +100,10 @@ def log_first(settings: dict) -> bool:
 
 
 def transformed(values: np.ndarray, settings: dict) -> np.ndarray:
-    """The series the model learns: log (log, log_sdiff), then a difference over ``lag`` steps."""
+    """The series the model learns: log (log, log_sdiff, log_dseason), the fitted season out
+    (dseason), then a difference over ``lag`` steps."""
     base, step = np.log(values) if log_first(settings) else values, lag(settings)
+    base = base - season_at(np.arange(len(base)), settings)
     return base[step:] - base[:-step] if step else base
 
 
@@ -93,6 +111,7 @@ def levels(z: np.ndarray, values: np.ndarray, times: np.ndarray, settings: dict)
     """One-step predictions ``z`` at ``times`` back to levels, from the true levels before them."""
     base, step = np.log(values) if log_first(settings) else values, lag(settings)
     predicted = base[times - step] + z if step else z
+    predicted = predicted + season_at(times, settings) - season_at(times - step, settings)
     return np.exp(predicted) if log_first(settings) else predicted
 
 
@@ -102,6 +121,9 @@ def prepare(table: pd.DataFrame, settings: dict) -> tuple:
     values = table["value"].to_numpy(dtype=np.float64)
     features = [c for c in table.columns if c.startswith("feature_")]
     matrix = np.column_stack([values] + [table[c].to_numpy(dtype=np.float64) for c in features])
+    if settings.get("phase_season"):  # where each step stands in the season, as sine and cosine
+        angle = 2 * np.pi * (np.arange(len(values)) % settings["phase_season"]) / settings["phase_season"]
+        matrix = np.column_stack([matrix, np.sin(angle), np.cos(angle)])
     offset = lag(settings)
     matrix = matrix[offset:].copy()
     matrix[:, 0] = transformed(values, settings)

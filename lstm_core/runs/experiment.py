@@ -22,6 +22,7 @@ from lstm_core.data.series import Series, generate
 from lstm_core.data.windows import WindowedData, prepare
 from lstm_core.errors import LSTMLabError
 from lstm_core.eval.classical import Yardstick
+from lstm_core.eval.ensemble import Combination
 from lstm_core.eval.evaluation import Evaluation, evaluate
 from lstm_core.infer.forecast import TestRollout, forecast_future, rollout_test
 from lstm_core.infer.numpy_net import NumpyNet
@@ -83,6 +84,8 @@ class ExperimentResult:
             "test_metrics": ev.test_metrics.to_dict(),
             "train_metrics": ev.train_metrics.to_dict(),
             "baselines": {name: b.to_dict() for name, b in ev.baselines.items()},
+            "ensembles": {name: b.to_dict() | {"members": b.model} for name, b in ev.ensembles.items()},
+            "ensemble_weights": ev.combination.to_dict() if ev.combination else None,
             "season_length": ev.season_length,
             "verdict": ev.verdict(),
             "notes": ev.notes() + ([reason] if (reason := self.data.transform.reason) else []),
@@ -145,15 +148,18 @@ def run_experiment(config: ExperimentConfig, series: Series | None = None,
 def assemble(config: ExperimentConfig, data: WindowedData, weights: list[np.ndarray],
              training: TrainingResult, keras_check: float | None = None,
              threads: int | None = None, classical: bool = False,
-             yardsticks: Mapping[str, Yardstick] | None = None) -> ExperimentResult:
+             yardsticks: Mapping[str, Yardstick] | None = None,
+             combination: Combination | None = None) -> ExperimentResult:
     """Everything a trained model gives, from its weights alone: the one-step predictions and
     their errors next to the baselines', and the forecasts. NumPy only, no TensorFlow: an
-    imported run is rebuilt this way too, with the classical ``yardsticks`` it carries.
-    ``classical`` fits them instead (statsforecast: pass it only in a worker process)."""
+    imported run is rebuilt this way too, with the classical ``yardsticks`` and the ensemble's
+    ``combination`` it carries. ``classical`` fits them instead (statsforecast: pass it only in a
+    worker process), and chooses the ensemble's weights on the validation part."""
     net = NumpyNet.for_config(weights, config)
     evaluation = evaluate(data, predict_scaled(net, data.X_train), predict_scaled(net, data.X_test),
                           config.season_length, classical=classical, yardsticks=yardsticks,
-                          model=CELL_LABELS[config.cell])
+                          model=CELL_LABELS[config.cell], val_scaled=predict_scaled(net, data.X_val),
+                          combination=combination)
     return ExperimentResult(
         config=config, data=data, weights=weights, training=training, evaluation=evaluation,
         forecast=forecast_future(net, data, config.horizon), test_rollout=rollout_test(net, data),

@@ -33,10 +33,11 @@ from lstm_core.data.csv.read import MB
 from lstm_core.data.examples import EXAMPLES, FOLDER, example_at
 from lstm_core.data.series import MAX_MAGNITUDE, Series
 from lstm_core.data.transforms import Transform
-from lstm_core.data.windows import check_window_size, prepare
+from lstm_core.data.windows import check_window_size, input_columns, prepare
 from lstm_core.errors import ConfigError, LSTMLabError
 from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.eval.classical import Yardstick
+from lstm_core.eval.ensemble import NETWORK, Combination
 from lstm_core.infer.architecture import weight_shapes
 from lstm_core.runs.experiment import ExperimentResult, assemble
 from lstm_core.runs.progress import TrainingResult
@@ -75,11 +76,12 @@ class ImportRefusedError(LSTMLabError):
 
 
 def predictions_csv(result: ExperimentResult) -> bytes:
-    """The test span: each time, the true value, the LSTM's one-step prediction and the naive one."""
+    """The test span: each time, the true value, the LSTM's one-step prediction and every
+    yardstick's and ensemble's."""
     ev, series = result.evaluation, result.data.series
     times = series.timestamps[ev.test_times] if series.timestamps is not None else ev.test_times
     table = pd.DataFrame({TIME: times, "actual": ev.test_actual, "lstm": ev.test_predictions})
-    for name, baseline in ev.baselines.items():
+    for name, baseline in (ev.baselines | ev.ensembles).items():
         table[name] = baseline.predictions
     return table.to_csv(index=False).encode()
 
@@ -104,6 +106,7 @@ def _summary(result: ExperimentResult) -> dict:
         "threads": result.threads,
         "test_rmse": result.evaluation.test_metrics.rmse,
         "yardsticks": _yardsticks(result),
+        "ensemble": c.to_dict() if (c := result.evaluation.combination) else None,
         "training": {"stop_reason": training.stop_reason, "message": training.message,
                      "epochs_run": training.epochs_run, "best_epoch": training.best_epoch,
                      "fit_seconds": training.fit_seconds, "loss": training.loss,
@@ -160,13 +163,14 @@ class Restored:
     training: TrainingResult
     threads: int | None
     yardsticks: dict[str, Yardstick] = field(default_factory=dict)
+    combination: Combination | None = None
 
     def result(self) -> ExperimentResult:
         data = prepare(self.series, self.config)
         if any(len(y.one_step) != len(data.test_times) for y in self.yardsticks.values()):
             raise ImportRefusedError("this run's classical yardsticks do not fit its test part")
         return assemble(self.config, data, self.weights, self.training, threads=self.threads,
-                        yardsticks=self.yardsticks)
+                        yardsticks=self.yardsticks, combination=self.combination)
 
 
 def rebuild_run(restored: Restored, *, progress, stop, on_stage) -> ExperimentResult:
@@ -326,14 +330,16 @@ def _restore(read: Callable[[str, int], bytes]) -> Restored:
     _refuse_problems(config, "this run's config")
     names = _feature_names(summary)
     series = _series(table, summary, names)
+    columns = input_columns(series, config)
     try:
-        check_window_size(len(series), config.window, 1 + len(names), config.outputs)
+        check_window_size(len(series), config.window, columns, config.outputs)
     except ConfigError as exc:
         raise ImportRefusedError(f"this run cannot be rebuilt here: {exc}") from None
-    expected = weight_shapes(config, 1 + len(names))
+    expected = weight_shapes(config, columns)
     weights = _weights(read("weights.npz", _npz_bytes(expected)), expected)
+    yardsticks = _read_yardsticks(summary)
     return Restored(config, series, weights, _training(summary), _threads(summary),
-                    _read_yardsticks(summary))
+                    yardsticks, _read_combination(summary, yardsticks))
 
 
 def _feature_names(summary: dict) -> list[str]:
@@ -447,6 +453,20 @@ def _read_yardsticks(summary: dict) -> dict[str, Yardstick]:
     return read
 
 
+def _read_combination(summary: dict, yardsticks: dict[str, Yardstick]) -> Combination | None:
+    """The weighted ensemble's weights a run carries (none in runs exported before them)."""
+    record = summary.get("ensemble")
+    if record is None:
+        return None
+    try:
+        combination = Combination.from_dict(record)
+    except ValueError as exc:
+        raise ImportRefusedError(f"this run's ensemble cannot be read: {exc}") from None
+    if not set(combination.weights) <= {NETWORK, *yardsticks}:
+        raise ImportRefusedError("this run's ensemble weighs models the run does not carry")
+    return combination
+
+
 def _finite(values: object) -> np.ndarray:
     array = np.asarray(values, dtype=np.float64)
     if array.ndim != 1 or not np.all(np.abs(array) <= MAX_MAGNITUDE):
@@ -489,7 +509,8 @@ def _source(file: str, name: str) -> str:
 def keras_script(result: ExperimentResult) -> str:
     """``reproduce.py``: the run retrained with plain Keras, outside LSTM Lab."""
     run = {
-        "SETTINGS": experiment_values(result.config) | _resolved(result.data.transform),
+        "SETTINGS": experiment_values(result.config) | _resolved(result.data.transform)
+        | {"phase_season": result.data.phase_season},
         "THREADS": result.threads or 0,
         "MEASURED_RMSE": float(result.evaluation.test_metrics.rmse),
     }
@@ -499,8 +520,10 @@ def keras_script(result: ExperimentResult) -> str:
 
 
 def _resolved(transform: Transform) -> dict:
-    """The transform as the run resolved it, and a seasonal one's season (given or detected)."""
-    return {"transform": transform.name} | ({"season_length": transform.season} if transform.season else {})
+    """The transform as the run resolved it, a seasonal one's season (given or detected), and
+    what it fitted on the training part (a hybrid's seasonal profile)."""
+    season = {"season_length": transform.season} if transform.season else {}
+    return {"transform": transform.name} | season | transform.fitted()
 
 
 def _literal(value: object) -> str:

@@ -20,6 +20,7 @@ from lstm_core.config.fields import as_text, experiment_values, model_name
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series
 from lstm_core.data.windows import prepare
+from lstm_core.eval.ensemble import MEAN, WEIGHTED
 from lstm_core.eval.evaluation import Evaluation, finite
 from lstm_core.infer.forecast import TestRollout
 from lstm_core.runs.experiment import ExperimentResult
@@ -81,6 +82,7 @@ class Run:
             "parameters": int(sum(np.size(w) for w in self.weights)),
             "fit seconds": round(self.training.fit_seconds, 1),
             **self._best_yardstick(),
+            **self._ensemble(),
         }
 
     def row(self) -> dict[str, Any]:
@@ -100,6 +102,7 @@ class Run:
             "test MAE": finite(test.mae),
             "naive RMSE": finite(naive.metrics.rmse) if naive else None,
             **self._best_yardstick(),
+            **self._ensemble(),
             "seconds": round(self.seconds, 1),
         }
 
@@ -109,6 +112,13 @@ class Run:
         best = next(iter(self.evaluation.ranked()), None)
         return {"best yardstick": best.label if best else None,
                 "its RMSE": best.metrics.rmse if best else None}
+
+
+    def _ensemble(self) -> dict[str, Any]:
+        """The weighted ensemble's test RMSE (the mean's where no weights were chosen), for the table."""
+        ensembles = self.evaluation.ensembles
+        chosen = ensembles.get(WEIGHTED) or ensembles.get(MEAN)
+        return {"ensemble RMSE": finite(chosen.metrics.rmse) if chosen else None}
 
 
 class RunHistory:

@@ -66,12 +66,13 @@ class Trials:
         """How many trials take a place now."""
         return len(self._running)
 
-    def start(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
+    def start(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int,
+              allowance: float | None = None) -> None:
         running = self._running[number] = RunningTrial(number, time.perf_counter())
-        self._launch(running, config, history, block, origins)
+        self._launch(running, config, history, block, origins, allowance)
 
     def _launch(self, running: RunningTrial, config: ExperimentConfig, history: Series, block: int,
-                origins: int) -> None:
+                origins: int, allowance: float | None) -> None:
         raise NotImplementedError
 
     def _cancel(self, running: RunningTrial) -> None:
@@ -127,21 +128,22 @@ class Trials:
         """End whatever the trials ran in."""
 
 
-def trial_task(config: ExperimentConfig, history: Series, block: int, origins: int, *, progress, stop,
-               on_stage) -> TrialOutcome:
+def trial_task(config: ExperimentConfig, history: Series, block: int, origins: int,
+               allowance: float | None = None, *, progress, stop, on_stage) -> TrialOutcome:
     """One trial as a worker's task: each epoch's ``(epoch, validation RMSE)`` goes out as its
     progress; the search decides on pruning and stops the task."""
     return run_trial(config, history, block, report=lambda epoch, value: progress((epoch, value)) or False,
-                     stop=stop, origins=origins)
+                     stop=stop, origins=origins, allowance=allowance)
 
 
 def train_in_thread(config: ExperimentConfig, history: Series, block: int, origins: int,
-                    put: Callable[[Any], None], stop: threading.Event) -> None:
+                    allowance: float | None, put: Callable[[Any], None], stop: threading.Event) -> None:
     """Train one trial in a thread of this process, handing each epoch's ``(epoch, validation
     RMSE)`` and then its outcome to ``put``; a bug, not a bad setting, fails the trial alone."""
     def train() -> None:
         try:
-            outcome = trial_task(config, history, block, origins, progress=put, stop=stop, on_stage=None)
+            outcome = trial_task(config, history, block, origins, allowance, progress=put, stop=stop,
+                                 on_stage=None)
         except Exception as exc:
             outcome = TrialOutcome.failed(exc)
         put(outcome)
@@ -158,7 +160,8 @@ class _InThisProcess:
         self.busy = False
         self._stop = threading.Event()
 
-    def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
+    def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int,
+            allowance: float | None) -> None:
         self.busy, self._stop = True, threading.Event()
 
         def put(item: Any) -> None:
@@ -166,7 +169,7 @@ class _InThisProcess:
                 self.busy = False  # before the search hears it: the place is free again
             self._events.put((number, item))
 
-        train_in_thread(config, history, block, origins, put, self._stop)
+        train_in_thread(config, history, block, origins, allowance, put, self._stop)
 
     def stop(self) -> None:
         self._stop.set()
@@ -190,10 +193,12 @@ class _Helper:
         self._number = -1
         threading.Thread(target=self._read, name="lstm-lab-trial-helper", daemon=True).start()
 
-    def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int) -> None:
+    def run(self, number: int, config: ExperimentConfig, history: Series, block: int, origins: int,
+            allowance: float | None) -> None:
         self.busy, self._number = True, number
         try:
-            self._channel.send(RunTask(number, partial(trial_task, config, history, block, origins)))
+            task = partial(trial_task, config, history, block, origins, allowance)
+            self._channel.send(RunTask(number, task))
         except (OSError, ValueError) as exc:  # it ended just now: the trial fails, the search goes on
             self.busy, self.alive = False, False
             self._events.put((number, TrialOutcome(FAILED, pid=self.pid, message=f"the trial's process "
@@ -245,14 +250,14 @@ class LocalTrials(Trials):
         return sum(runner.busy for runner in self._runners)
 
     def _launch(self, running: RunningTrial, config: ExperimentConfig, history: Series, block: int,
-                origins: int) -> None:
+                origins: int, allowance: float | None) -> None:
         self._runners = [r for r in self._runners if not isinstance(r, _Helper) or r.alive]
         runner = next((r for r in self._runners if not r.busy), None)
         if runner is None:
             runner = _Helper(self._events)
             self._runners.append(runner)
         running.runner, running.pid = runner, runner.pid
-        runner.run(running.number, config, history, block, origins)
+        runner.run(running.number, config, history, block, origins, allowance)
 
     def _cancel(self, running: RunningTrial) -> None:
         running.runner.stop()

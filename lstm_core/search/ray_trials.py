@@ -34,6 +34,7 @@ _limited = False  # this process's memory limit is set (once: Ray reuses a proce
 
 
 def trial_stream(config: ExperimentConfig, history: Series, block: int, origins: int,
+                 allowance: float | None,
                  env: dict[str, str]) -> Iterator[int | tuple[int, float] | TrialOutcome]:
     """A Ray task: one trial, yielding its process id, then ``(epoch, validation RMSE)`` after
     each epoch and its outcome at the end. Cancelled (pruned, or the search stopped), it stops
@@ -48,7 +49,8 @@ def trial_stream(config: ExperimentConfig, history: Series, block: int, origins:
         _limited = True
     reports: queue.Queue[tuple[int, float] | TrialOutcome] = queue.Queue()
     stop = threading.Event()
-    train_in_thread(config, history, block, origins, reports.put, stop)  # the search decides on pruning
+    # the search decides on pruning
+    train_in_thread(config, history, block, origins, allowance, reports.put, stop)
     yield os.getpid()
     try:
         while not isinstance(item := reports.get(), TrialOutcome):
@@ -76,8 +78,8 @@ class RayTrials(Trials):
         return self._at_once
 
     def _launch(self, running: RunningTrial, config: ExperimentConfig, history: Series, block: int,
-                origins: int) -> None:
-        running.runner = stream = self._task.remote(config, history, block, origins, self._env)
+                origins: int, allowance: float | None) -> None:
+        running.runner = stream = self._task.remote(config, history, block, origins, allowance, self._env)
         threading.Thread(target=self._follow, args=(running.number, stream), daemon=True,
                          name="lstm-lab-trial-stream").start()
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from lstm_core.config.checks import checked_number
@@ -42,6 +42,7 @@ from lstm_core.search.trial import (
     COMPLETE,
     FAILED,
     PRUNED,
+    STOPPED_EARLY,
     TrialOutcome,
     earliest,
     holdout,
@@ -57,6 +58,10 @@ if TYPE_CHECKING:
     from lstm_core.search.parallel import Trials
 
 RUNNING = "running"
+# With a budget in minutes, no trial may take more than this share of it: a trial still training
+# then is cut at its next epoch's end and judged on the validation RMSE it reached there.
+TRIAL_SHARE = 0.25
+BUDGET_STOP = "stopped: the search's minutes were spent"
 MOST_TRIALS = 10_000
 MOST_MINUTES = 24 * 60.0
 # TPE draws this many trials at random (after the first, the settings a new series gets) before
@@ -74,10 +79,12 @@ class SearchError(LSTMLabError):
 @dataclass(frozen=True)
 class Budget:
     """How long a search runs: at most ``trials`` trials and at most ``minutes`` (either may be
-    None; not both). A trial under way when the time runs out finishes."""
+    None; not both). When the minutes run out, the trials under way are stopped, unless no trial
+    has completed yet: then the first to complete ends the search. The final training of the
+    best settings comes after the budget."""
 
     trials: int | None = 30
-    minutes: float | None = None
+    minutes: float | None = None  # once spent, a running trial is stopped if another one completed
 
     def validate(self) -> Budget:
         if self.trials is None and self.minutes is None:
@@ -105,6 +112,7 @@ class _Entry:
     config: ExperimentConfig
     started: float
     outcome: TrialOutcome | None = None
+    cut: bool = False  # stopped at its time allowance
 
 
 class Search:
@@ -139,12 +147,21 @@ class Search:
         return time.perf_counter() - self.started
 
     @property
+    def out_of_time(self) -> bool:
+        return self.budget.minutes is not None and self.seconds >= 60 * self.budget.minutes
+
+    @property
+    def overdue(self) -> bool:
+        """Past the budget's minutes with a completed trial to answer with: trials under way stop."""
+        return self.out_of_time and self.best is not None
+
+    @property
     def done(self) -> bool:
         """True once the budget allows no new trial: as many asked as it holds, or its time is up.
         Never before the first trial: every search has at least one."""
-        trials, minutes = self.budget.trials, self.budget.minutes
+        trials = self.budget.trials
         return bool(self._entries) and ((trials is not None and len(self._entries) >= trials)
-                or (minutes is not None and self.seconds >= 60 * minutes))
+                                        or self.out_of_time)
 
     def ask(self) -> tuple[int, ExperimentConfig]:
         """The next trial's number and settings; SearchError once the search is :attr:`done`."""
@@ -155,18 +172,33 @@ class Search:
         self._entries[trial.number] = _Entry(trial, config, time.perf_counter())
         return trial.number, config
 
+    @property
+    def allowance(self) -> float | None:
+        """The most seconds one trial may train (see TRIAL_SHARE); None without minutes."""
+        return None if self.budget.minutes is None else 60 * self.budget.minutes * TRIAL_SHARE
+
     def report(self, number: int, epoch: int, value: float) -> bool:
-        """Record trial ``number``'s validation RMSE after ``epoch``; True when it should stop
-        (the pruner finds it worse than the median of earlier trials at that epoch)."""
-        trial = self._entries[number].trial
-        trial.report(value if math.isfinite(value) else math.inf, epoch)
-        return trial.should_prune()
+        """Record trial ``number``'s validation RMSE after ``epoch``; True when it should stop:
+        the pruner finds it worse than the median of earlier trials at that epoch, or it has
+        trained for its :attr:`allowance` (it is cut, and judged on ``value``)."""
+        entry = self._entries[number]
+        entry.trial.report(value if math.isfinite(value) else math.inf, epoch)
+        allowance = self.allowance
+        if (allowance is not None and not self.overdue and math.isfinite(value)
+                and time.perf_counter() - entry.started >= allowance):
+            entry.cut = True
+            return True
+        return entry.trial.should_prune()
 
     def tell(self, number: int, outcome: TrialOutcome) -> None:
         """Finish trial ``number`` with how it ended."""
         from optuna.trial import TrialState
 
         entry = self._entries[number]
+        if entry.cut and outcome.state == PRUNED and outcome.score is not None:
+            outcome = replace(outcome, state=COMPLETE, scores=[outcome.score], message=(
+                f"cut at its time allowance ({self.allowance:.0f} s, {TRIAL_SHARE:.0%} of the budget) "
+                f"after {outcome.epochs_run} epochs: judged on the latest stretch only"))
         entry.outcome = outcome
         if outcome.state == COMPLETE:
             self.study.tell(entry.trial, outcome.score)
@@ -214,6 +246,29 @@ class SearchResult:
     final: ExperimentResult
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)  # per-trial means, see run_search
+    final_seconds: float = 0.0  # the best settings' training on the whole training part
+
+    def time_spent(self) -> dict[str, Any]:
+        """How the time went: searching (trials, until the last one ended), the final training,
+        and the trials the budget's end stopped."""
+        rows = self.search.trials()
+        return {"searching_seconds": self.seconds - self.final_seconds,
+                "final_training_seconds": self.final_seconds,
+                "trial_seconds": sum(row["seconds"] for row in rows),
+                "stopped_by_budget": sum(row["message"] == BUDGET_STOP for row in rows)}
+
+    def choice(self) -> dict[str, Any]:
+        """What the search recommends, chosen on the validation part before the test part: the
+        searched network alone, or its mean or weighted ensemble with the classical yardsticks
+        when that had the lower validation RMSE; with its test RMSE, measured once."""
+        evaluation = self.final.evaluation
+        key = evaluation.choice()
+        scores = evaluation.combination.validation_rmse if evaluation.combination else {}
+        chosen = evaluation.ensembles.get(key)
+        return {"model": key,
+                "label": f"{chosen.label} ({chosen.model})" if chosen else f"the searched {evaluation.model}",
+                "validation_rmse": scores.get(key),
+                "test_rmse": chosen.metrics.rmse if chosen else evaluation.test_metrics.rmse}
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready summary: the best config, its test metrics and every yardstick's, the trials."""
@@ -221,6 +276,8 @@ class SearchResult:
         return {
             "best": {"number": self.best.number, "validation_rmse": self.best.score,
                      "params": self.best.params, "config": self.best.config.to_dict()},
+            "choice": self.choice(),
+            "ensembles": run["ensembles"],
             "test_rmse": run["test_rmse"],
             "test_metrics": run["test_metrics"],
             "yardsticks": run["baselines"],
@@ -235,6 +292,7 @@ class SearchResult:
             "budget": vars(self.search.budget).copy(),
             "seed": self.search.seed,
             "wall_seconds": self.seconds,
+            "time_spent": self.time_spent(),
             "trial_timings": self.timings,
         }
 
@@ -263,7 +321,10 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     spent: dict[str, list[float]] = {}
 
     def stopping() -> bool:
-        return stop is not None and stop.is_set()
+        return (stop is not None and stop.is_set()) or search.overdue
+
+    class Stopping:  # the trials' stop request: Stop pressed, or the budget's minutes spent
+        is_set = staticmethod(stopping)
 
     def ask() -> tuple[int, ExperimentConfig]:
         number, trial_config = search.ask()
@@ -273,6 +334,8 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
         return number, trial_config
 
     def finish(number: int, outcome: TrialOutcome) -> None:
+        if outcome.state == STOPPED_EARLY and search.overdue and not (stop is not None and stop.is_set()):
+            outcome.message = BUDGET_STOP
         search.tell(number, outcome)
         for name, seconds in outcome.timings.items():
             spent.setdefault(name, []).append(seconds)
@@ -282,13 +345,13 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     if trials is None:
         while not search.done and not stopping():
             number, trial_config = ask()
-            finish(number, run_trial(trial_config, search.history, search.block, stop=stop,
+            finish(number, run_trial(trial_config, search.history, search.block, stop=Stopping(),
                                      report=lambda epoch, value, n=number: search.report(n, epoch, value),
-                                     origins=search.origins))
+                                     origins=search.origins, allowance=search.allowance))
     else:
         while True:
             while trials.busy < trials.at_once and not search.done and not stopping():
-                trials.start(*ask(), search.history, search.block, search.origins)
+                trials.start(*ask(), search.history, search.block, search.origins, search.allowance)
             if not trials.busy:
                 break
             if (ended := trials.next_outcome(search.report, stopping)) is not None:
@@ -300,6 +363,7 @@ def run_search(config: ExperimentConfig, budget: Budget, seed: int | None = None
     if on_stage is not None:
         on_stage(f"training trial {best.number + 1}'s settings on the whole training part and "
                  "scoring them on the test part, once")
+    began = time.perf_counter()
     final = run_experiment(best.config, series)
     timings = {name: sum(values) / len(values) for name, values in spent.items()}
-    return SearchResult(search, best, final, search.seconds, timings)
+    return SearchResult(search, best, final, search.seconds, timings, time.perf_counter() - began)

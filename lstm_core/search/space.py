@@ -46,6 +46,7 @@ DROPOUT = (0.0, 0.3)  # in steps of DROPOUT_STEP
 DROPOUT_STEP = 0.1
 LEARNING_RATE = (1e-3, 3e-2)
 EPOCHS = 100
+LONG_SEASON_WINDOW = 48  # the first trial's longest window where the season is given as the phase
 PATIENCE = 10
 
 
@@ -63,6 +64,7 @@ class Space:
     learning_rate: tuple[float, float] = LEARNING_RATE
     epochs: int = EPOCHS
     patience: int = PATIENCE
+    season_inputs: tuple[str, ...] = ("none",)  # with a season: the phase as inputs, or not
 
     def suggest(self, trial: optuna.Trial, base: ExperimentConfig) -> ExperimentConfig:
         """``base`` (its source, split, scaler and seed) with the trial's choices."""
@@ -76,18 +78,24 @@ class Space:
             batch_size=trial.suggest_categorical("batch_size", list(self.batch_sizes)),
             transform=trial.suggest_categorical("transform", list(self.transforms)),
             season_length=self.season or 0, epochs=self.epochs, patience=self.patience,
+            season_inputs=(trial.suggest_categorical("season_inputs", list(self.season_inputs))
+                           if len(self.season_inputs) > 1 else self.season_inputs[0]),
         )
 
     def start(self, history: Series, base: ExperimentConfig) -> dict[str, Any]:
         """The first trial's parameters: the window nearest the season (or a tenth of the history),
-        32 units in one layer, no dropout, the transform ``auto`` picks, Adam at 0.003."""
+        32 units in one layer, no dropout, the transform ``auto`` picks, Adam at 0.003. A season
+        longer than LONG_SEASON_WINDOW steps is given as the phase instead, beside a window of
+        that many steps: a first trial on a long series stays quick."""
         wanted = self.season or round(len(history) * 0.1)
+        phase = wanted > LONG_SEASON_WINDOW and "phase" in self.season_inputs
         transform = auto_transform(history.values, self.season).name
         return {
-            "layers": 1, "units": _nearest(self.units, 32), "window": _nearest(self.windows, wanted),
+            "layers": 1, "units": _nearest(self.units, 32),
+            "window": _nearest(self.windows, LONG_SEASON_WINDOW if phase else wanted),
             "dropout": 0.0, "learning_rate": 0.003, "batch_size": _nearest(self.batch_sizes, 32),
             "transform": transform if transform in self.transforms else self.transforms[0],
-        }
+        } | ({"season_inputs": "phase" if phase else "none"} if len(self.season_inputs) > 1 else {})
 
     def to_dict(self) -> dict[str, Any]:
         return {name: list(value) if isinstance(value, tuple) else value
@@ -105,7 +113,7 @@ def search_space(history: Series, base: ExperimentConfig, block: int, epochs: in
     season = base.season_length or detect_season(history.values)
     transforms = ["none", "diff"] + (["log"] if np.all(history.values > 0) else [])
     if season:
-        seasonal = [t for t in SEASONAL if t == "sdiff" or "log" in transforms]
+        seasonal = [t for t in SEASONAL if not t.startswith("log") or "log" in transforms]
         transforms += [t for t in seasonal if _fits(history, base, block, t, season, season)]
     probe = replace(base, season_length=season or 0)
     longest = min(_longest(history, probe, block, t) for t in transforms)
@@ -117,7 +125,8 @@ def search_space(history: Series, base: ExperimentConfig, block: int, epochs: in
     train_windows = len(trial_data(history, replace(probe, window=windows[0], transform="none"),
                                    block).y_train)
     batches = tuple(b for b in BATCH_SIZES if b <= train_windows) or BATCH_SIZES[:1]
-    return Space(season or None, tuple(windows), tuple(transforms), batches, epochs=epochs, patience=patience)
+    return Space(season or None, tuple(windows), tuple(transforms), batches, epochs=epochs, patience=patience,
+                 season_inputs=("none", "phase") if season else ("none",))
 
 
 def _fits(history: Series, base: ExperimentConfig, block: int, transform: str, season: int,

@@ -110,16 +110,22 @@ class TrialOutcome:
 
 
 def run_trial(config: ExperimentConfig, history: Series, block: int, report: Report | None = None,
-              stop: StopRequest | None = None, origins: int = 1) -> TrialOutcome:
+              stop: StopRequest | None = None, origins: int = 1,
+              allowance: float | None = None) -> TrialOutcome:
     """Train ``config`` on ``history`` and score it on the block, then (unless pruned or stopped)
-    from ``origins - 1`` earlier origins; never raises for a bad trial (a setting that does not
-    fit, a diverged training): the outcome says FAILED and why."""
+    from ``origins - 1`` earlier origins, as long as the trial has trained for less than
+    ``allowance`` seconds (the search's share of its budget for one trial: later origins it has
+    no time for are left out, and it is judged on those it ran); never raises for a bad trial (a
+    setting that does not fit, a diverged training): the outcome says FAILED and why."""
     started = time.perf_counter()
     model = _Model(config)
     try:
         outcome = _run(config, history, block, report, stop, started, model)
         for k in range(1, origins):
             if outcome.state != COMPLETE:
+                break
+            if allowance is not None and time.perf_counter() - started >= allowance:
+                outcome.message += f"; judged on {k} of {origins} stretches: its time allowance was spent"
                 break
             earlier = _run(config, _part(history, 0, len(history) - k * block), block, None, stop, started,
                            model)

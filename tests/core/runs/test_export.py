@@ -73,6 +73,31 @@ def test_export_then_import_gives_identical_predictions_and_forecast(result: Exp
         assert again.evaluation.baselines[key].metrics == baseline.metrics
 
 
+def test_an_imported_run_rebuilds_its_ensembles_from_the_weights_it_carries(
+        result: ExperimentResult, packed: bytes) -> None:
+    chosen = result.evaluation.combination
+    assert chosen is not None and set(result.evaluation.ensembles) == {"ensemble_mean", "ensemble_weighted"}
+    again = load_bundle(packed).result()
+    assert again.evaluation.combination == chosen  # read back, not chosen again (no refit on import)
+    for key, ensemble in result.evaluation.ensembles.items():
+        assert np.array_equal(again.evaluation.ensembles[key].predictions, ensemble.predictions)
+        assert again.evaluation.ensembles[key].model == ensemble.model
+    assert again.to_dict()["ensembles"] == result.to_dict()["ensembles"]
+
+
+@pytest.mark.parametrize("ensemble", [{"weights": {"network": 0.5, "auto_ets": 0.2}},
+                                      {"weights": {"network": 1.5, "auto_ets": -0.5}},
+                                      {"weights": {"network": 0.5, "someone_else": 0.5}},
+                                      {"weights": {"network": "half"}}, [1, 2]])
+def test_an_ensemble_that_does_not_hold_together_is_refused(packed: bytes, ensemble) -> None:
+    files = members(packed)
+    summary = json.loads(files["summary.json"])
+    summary["ensemble"] = ensemble
+    files["summary.json"] = json.dumps(summary).encode()
+    with pytest.raises(ImportRefusedError, match="ensemble"):
+        load_bundle(repacked(files))
+
+
 def test_a_dated_series_with_features_round_trips() -> None:
     stamps = pd.date_range("2024-01-01", periods=120, freq="D")
     base = generate("sine", length=120)
@@ -215,6 +240,35 @@ def test_every_cell_and_strategy_trains_exports_imports_and_reproduces_through_i
 def test_the_exported_script_reproduces_every_cell_and_strategy(cell: str, strategy: str,
                                                                 tmp_path: Path) -> None:
     first = tiny(cell, strategy)
+    with zipfile.ZipFile(io.BytesIO(bundle(first))) as archive:
+        archive.extractall(tmp_path)
+    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    rmse = float(done.stdout.strip().split()[-1])
+    assert rmse == pytest.approx(first.evaluation.test_metrics.rmse, rel=1e-6)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("transform", "strategy", "season_inputs"),
+                         [("log_dseason", "direct", "none"), ("dseason", "recursive", "phase")])
+def test_a_hybrid_exports_imports_and_reproduces_through_its_link(transform: str, strategy: str,
+                                                                 season_inputs: str, tmp_path: Path) -> None:
+    """The hybrid's seasonal profile is refitted from the training part on import and through a
+    link (the same numbers), and reproduce.py, which carries it as plain numbers, retrains it;
+    the same with the season's phase as two more inputs."""
+    params = {"length": 168, "period": 12, "amplitude": 3.0, "level": 20.0}
+    config = ExperimentConfig(source=SourceConfig(generator="trend_seasonal", params=params), window=12,
+                              units=[5], epochs=2, patience=0, horizon=12, seed=4, transform=transform,
+                              strategy=strategy, season_length=12, season_inputs=season_inputs)
+    first = run_experiment(config)
+    assert first.data.transform.name == transform and np.isfinite(first.forecast).all()
+    assert first.data.n_features == (3 if season_inputs == "phase" else 1)
+    restored = load_bundle(bundle(first)).result()
+    assert np.array_equal(restored.evaluation.test_predictions, first.evaluation.test_predictions)
+    assert np.array_equal(restored.forecast, first.forecast)
+    shared = from_query(to_query(first.config, GENERATE))
+    assert shared.notices == [] and shared.config == first.config
     with zipfile.ZipFile(io.BytesIO(bundle(first))) as archive:
         archive.extractall(tmp_path)
     done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
