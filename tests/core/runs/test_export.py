@@ -115,15 +115,20 @@ def test_a_dated_series_with_features_round_trips() -> None:
 
 def test_the_exported_script_reproduces_the_test_rmse(result: ExperimentResult, packed: bytes,
                                                       tmp_path: Path) -> None:
-    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
-        archive.extractall(tmp_path)
+    rmse = reproduced_rmse(packed, tmp_path)
     script = (tmp_path / "reproduce.py").read_text()
     assert "lstm_core" not in script and "import keras" in script
-    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
+    assert rmse == pytest.approx(result.evaluation.test_metrics.rmse, rel=1e-6)
+
+
+def reproduced_rmse(packed: bytes, folder: Path) -> float:
+    """The test RMSE that the bundle's reproduce.py prints, run in ``folder`` with plain Keras."""
+    with zipfile.ZipFile(io.BytesIO(packed)) as archive:
+        archive.extractall(folder)
+    done = subprocess.run([sys.executable, "reproduce.py"], cwd=folder, capture_output=True,
                           text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-2000:]
-    rmse = float(done.stdout.strip().split()[-1])
-    assert rmse == pytest.approx(result.evaluation.test_metrics.rmse, rel=1e-6)
+    return float(done.stdout.strip().split()[-1])
 
 
 def with_yardsticks(files: dict, change) -> None:
@@ -240,13 +245,8 @@ def test_every_cell_and_strategy_trains_exports_imports_and_reproduces_through_i
 def test_the_exported_script_reproduces_every_cell_and_strategy(cell: str, strategy: str,
                                                                 tmp_path: Path) -> None:
     first = tiny(cell, strategy)
-    with zipfile.ZipFile(io.BytesIO(bundle(first))) as archive:
-        archive.extractall(tmp_path)
-    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    rmse = float(done.stdout.strip().split()[-1])
-    assert rmse == pytest.approx(first.evaluation.test_metrics.rmse, rel=1e-6)
+    assert reproduced_rmse(bundle(first), tmp_path) == pytest.approx(first.evaluation.test_metrics.rmse,
+                                                                     rel=1e-6)
 
 
 @pytest.mark.slow
@@ -269,10 +269,5 @@ def test_a_hybrid_exports_imports_and_reproduces_through_its_link(transform: str
     assert np.array_equal(restored.forecast, first.forecast)
     shared = from_query(to_query(first.config, GENERATE))
     assert shared.notices == [] and shared.config == first.config
-    with zipfile.ZipFile(io.BytesIO(bundle(first))) as archive:
-        archive.extractall(tmp_path)
-    done = subprocess.run([sys.executable, "reproduce.py"], cwd=tmp_path, capture_output=True,
-                          text=True, timeout=300)
-    assert done.returncode == 0, done.stderr[-2000:]
-    rmse = float(done.stdout.strip().split()[-1])
-    assert rmse == pytest.approx(first.evaluation.test_metrics.rmse, rel=1e-6)
+    assert reproduced_rmse(bundle(first), tmp_path) == pytest.approx(first.evaluation.test_metrics.rmse,
+                                                                     rel=1e-6)

@@ -186,40 +186,10 @@ def test_a_budget_in_minutes_ends_the_search_after_the_trial_under_way() -> None
     assert by_minutes.done and not by_trials.done
 
 
-def test_the_budget_stops_a_trial_that_would_overrun_it(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The minutes run out while the second trial trains: it is stopped there (not run to its
-    last epoch), the search answers with the first trial, and says how its time went."""
-    import threading
-    import time
-
-    from lstm_core.search import search as searching
-
-    class Clock:  # the search's clock, moved an hour on while trial 2 trains
-        offset = 0.0
-
-        def perf_counter(self) -> float:
-            return time.perf_counter() + self.offset
-
-    clock = Clock()
-    monkeypatch.setattr(searching, "time", clock)
-
-    def on_stage(text: str) -> None:
-        if text.startswith("trial 2:"):
-            threading.Timer(0.3, lambda: setattr(clock, "offset", 3600.0)).start()
-
-    result = searching.run_search(BASE, Budget(trials=5, minutes=1.0), series=seasonal(), epochs=30,
-                                  patience=30, on_stage=on_stage)
-    first, second = result.search.trials()
-    assert first["state"] == COMPLETE and result.best.number == 0
-    assert second["message"] == searching.BUDGET_STOP and second["epochs_run"] < 30
-    spent = result.to_dict()["time_spent"]
-    assert spent["stopped_by_budget"] == 1 and spent["final_training_seconds"] > 0
-
-
-def test_a_trial_past_its_share_of_the_budget_is_cut_and_judged(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The first trial trains past a quarter of the budget (the clock moved 20 s of a 60 s
-    budget on while it trains): it is cut at that epoch's end, judged on the score it reached,
-    and the search answers with it rather than waiting for its last epoch."""
+def search_with_a_clock_jump(monkeypatch: pytest.MonkeyPatch, trial: int, seconds: float,
+                             budget: Budget):
+    """A search whose clock jumps ``seconds`` on 0.3 s after trial ``trial`` (1 = the first)
+    starts: how long a trial took, without waiting for it."""
     import threading
     import time
 
@@ -235,11 +205,30 @@ def test_a_trial_past_its_share_of_the_budget_is_cut_and_judged(monkeypatch: pyt
     monkeypatch.setattr(searching, "time", clock)
 
     def on_stage(text: str) -> None:
-        if text.startswith("trial 1:"):
-            threading.Timer(0.3, lambda: setattr(clock, "offset", 20.0)).start()
+        if text.startswith(f"trial {trial}:"):
+            threading.Timer(0.3, lambda: setattr(clock, "offset", seconds)).start()
 
-    result = searching.run_search(BASE, Budget(trials=1, minutes=1.0), series=seasonal(), epochs=30,
-                                  patience=30, on_stage=on_stage)
+    return searching.run_search(BASE, budget, series=seasonal(), epochs=30, patience=30, on_stage=on_stage)
+
+
+def test_the_budget_stops_a_trial_that_would_overrun_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The minutes run out while the second trial trains: it is stopped there (not run to its
+    last epoch), the search answers with the first trial, and says how its time went."""
+    from lstm_core.search.search import BUDGET_STOP
+
+    result = search_with_a_clock_jump(monkeypatch, 2, 3600.0, Budget(trials=5, minutes=1.0))
+    first, second = result.search.trials()
+    assert first["state"] == COMPLETE and result.best.number == 0
+    assert second["message"] == BUDGET_STOP and second["epochs_run"] < 30
+    spent = result.to_dict()["time_spent"]
+    assert spent["stopped_by_budget"] == 1 and spent["final_training_seconds"] > 0
+
+
+def test_a_trial_past_its_share_of_the_budget_is_cut_and_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first trial trains past a quarter of the budget (the clock moved 20 s of a 60 s
+    budget on while it trains): it is cut at that epoch's end, judged on the score it reached,
+    and the search answers with it rather than waiting for its last epoch."""
+    result = search_with_a_clock_jump(monkeypatch, 1, 20.0, Budget(trials=1, minutes=1.0))
     (only,) = result.search.trials()
     assert only["state"] == COMPLETE and only["epochs_run"] < 30
     assert only["message"].startswith("cut at its time allowance (15 s, 25% of the budget)")
