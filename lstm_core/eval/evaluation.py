@@ -201,7 +201,10 @@ class Evaluation:
         clause = f"; {best.label} ({best.model}): " + _compare(
             "its test RMSE", best.metrics.rmse, self._ours(), ours)
         standings = self.standings()
-        if len(standings) >= 2:
+        tied = [label for rmse, label in standings if standings and _same(rmse, standings[0][0])]
+        if len(tied) > 1:
+            clause += f"; best on the test part, tied with the same test RMSE: {', '.join(tied)}"
+        elif len(standings) >= 2:
             (first, winner), (second, runner_up) = standings[:2]
             clause += f"; best on the test part: {winner}, " + _compare(
                 "whose test RMSE", first, f"{runner_up}'s", second)

@@ -94,3 +94,13 @@ def test_evaluate_scores_the_ensembles_on_the_test_points_with_a_verdict() -> No
     assert "the weighted ensemble" in verdict or "the mean ensemble" in verdict
     winner = evaluation.standings()[0][1]
     assert f"best on the test part: {winner}" in verdict
+
+
+def test_a_tie_at_the_top_is_told_as_a_tie() -> None:
+    """A constant series: every model predicts it exactly, so none is best alone."""
+    config = ExperimentConfig(window=4)
+    data = prepare(Series(np.full(80, 3.0)), config)
+    evaluation = evaluate(data, data.y_train, data.y_test, classical=False, val_scaled=data.y_val)
+    evaluation.ensembles = {MEAN: evaluation.baselines["naive"]}  # one more row, as exact
+    assert "tied with the same test RMSE: the LSTM, " in evaluation.verdict()
+    assert "best on the test part:" not in evaluation.verdict().split("tied")[0]
