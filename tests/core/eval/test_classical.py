@@ -2,6 +2,7 @@
 scored on exactly the LSTM's test points, left out with a note when they cannot be fitted."""
 
 import math
+import time
 from dataclasses import replace
 
 import numpy as np
@@ -10,7 +11,7 @@ import pytest
 from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.series import Series, generate
 from lstm_core.data.windows import prepare
-from lstm_core.eval.classical import LABELS, arima_options, fit_yardsticks
+from lstm_core.eval.classical import ALLOWANCE_SECONDS, LABELS, allowance_for, arima_options, fit_yardsticks
 from lstm_core.eval.evaluation import Baseline, evaluate, score
 
 CONFIG = ExperimentConfig(window=12, transform="none")
@@ -79,7 +80,7 @@ def test_a_too_short_history_leaves_them_out_with_a_note():
 
 def test_long_seasons_limit_the_arima_search():
     assert arima_options(100, 12) == {"approximation": False}
-    assert arima_options(4000, 48) == {"approximation": True, "max_P": 0, "max_Q": 0}
+    assert arima_options(4000, 48) == {"approximation": True, "max_P": 0, "max_Q": 0, "method": "CSS"}
 
 
 def with_lstm_rmse(result, factor: float):
@@ -136,3 +137,40 @@ def test_theta_reads_a_bounded_recent_past_on_a_long_series():
     recent[1200] += 5
     assert np.array_equal(_one_step("auto_theta", model, older, times, season), first)
     assert not np.allclose(_one_step("auto_theta", model, recent, times, season), first)
+
+
+def slow_arima(seconds: float) -> type:
+    """statsforecast's AutoARIMA, held up for ``seconds`` of Python work before it fits."""
+    from lstm_core.eval.classical import import_models
+
+    class SlowAutoARIMA(import_models()["auto_arima"]):
+        def fit(self, *args, **kwargs):
+            end = time.monotonic() + seconds
+            while time.monotonic() < end:
+                pass
+            return super().fit(*args, **kwargs)
+
+    return SlowAutoARIMA
+
+
+def test_a_yardstick_over_its_allowance_is_left_out_with_a_plain_note_and_the_others_arrive(
+        evaluated, monkeypatch):
+    """ETS and Theta take well under a second here (the fixture has fitted them once already);
+    the held-up ARIMA would take 30 s, its allowance is 3 s."""
+    from lstm_core.eval import classical
+
+    data, _ = evaluated
+    models = classical.import_models() | {"auto_arima": slow_arima(30.0)}
+    monkeypatch.setattr(classical, "import_models", lambda: models)
+    monkeypatch.setattr(classical, "ALLOWANCE_SECONDS", 3.0)
+    monkeypatch.setattr(classical, "ALLOWANCE_PER_POINT", 0.0)
+    started = time.monotonic()
+    result = evaluate(data, data.y_train, data.y_test, classical=True)
+    assert time.monotonic() - started < 15.0
+    assert {"auto_ets", "auto_theta"} <= set(result.baselines) and "auto_arima" not in result.baselines
+    assert "AutoARIMA left out: it did not finish within its time allowance of 3 s" in result.notes()
+
+
+def test_the_allowance_grows_with_the_series():
+    assert allowance_for(144) == ALLOWANCE_SECONDS == 30.0
+    assert allowance_for(4032) == pytest.approx(60.48)
