@@ -28,6 +28,7 @@ from lstm_core.config.settings import ExperimentConfig
 from lstm_core.data.examples import EXAMPLES
 from lstm_core.data.series import Series
 from lstm_core.data.suggest import suggest_settings
+from lstm_core.errors import LSTMLabError
 from lstm_core.eval.classical import LABELS as CLASSICAL
 from lstm_core.runs.experiment import load_series, run_experiment
 from lstm_core.search.search import Budget, run_search
@@ -99,16 +100,23 @@ def main() -> None:
     parser.add_argument("--minutes", type=float, default=3.0, help="each search's budget")
     parser.add_argument("--seed", type=int, default=0, help="picks the M3 series, seeds the search")
     parser.add_argument("--no-examples", action="store_true", help="only the M3 series")
+    parser.add_argument("--start", type=int, default=0, help="go on from this series (0: the first)")
     args = parser.parse_args()
     chosen = ([] if args.no_examples else examples()) + m3_series(args.m3, args.seed)
-    rows = {}
-    for name, series, season in chosen:
-        rows[name] = on_series(series, season, args.minutes, args.seed)
+    rows, skipped = {}, {}
+    for name, series, season in chosen[args.start:]:
+        try:
+            rows[name] = on_series(series, season, args.minutes, args.seed)
+        except LSTMLabError as exc:  # a series too short for the default split: said, not hidden
+            skipped[name] = str(exc)
+            print(json.dumps({name: {"skipped": skipped[name]}}), flush=True)
+            continue
         print(json.dumps({name: rows[name]}), flush=True)
     def count(key: str) -> int:
         return sum(bool(row[key]) for row in rows.values())
 
-    print(json.dumps({"benchmark": "real_series", "series": len(rows), "minutes": args.minutes,
+    print(json.dumps({"benchmark": "real_series", "series": len(rows), "skipped": len(skipped),
+                      "minutes": args.minutes,
                       "seed": args.seed, "choice_beats_both_naive": count("choice_beats_both_naive"),
                       "choice_within_10pct_of_best_classical": count("choice_within_10pct"),
                       "network_within_10pct_of_best_classical": count("network_within_10pct"),
