@@ -7,7 +7,7 @@ import streamlit as st
 from lstm_core.config.fields import model_name
 from lstm_core.config.settings import LIMITS
 from lstm_core.eval.evaluation import NO_FIGURE, metric_text
-from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future
+from lstm_core.infer.forecast import ForecastBand, forecast_band, forecast_future, steps_within
 from lstm_core.runs.experiment import ExperimentResult
 from ui import plots
 from ui.frame import require_entry
@@ -18,6 +18,14 @@ from ui.widgets import trained_result
 
 # A slider of 10,000 steps cannot be moved precisely; LIMITS allows such horizons from the CLI.
 SLIDER_MAX = 1000
+
+
+def drawable(result: ExperimentResult, horizon: int) -> int:
+    """The steps the page may compute here: all of ``horizon`` unless the network is so large that
+    the rollout would hold the server (the run's own horizon was computed where it trained)."""
+    if horizon == result.config.horizon:
+        return horizon
+    return min(horizon, max(1, steps_within(result.net, result.data.window)))
 
 
 def forecast(result: ExperimentResult, horizon: int) -> np.ndarray:
@@ -47,6 +55,11 @@ def band_choice(result: ExperimentResult, horizon: int) -> ForecastBand | None:
                    "gives a band of forecasts instead of one line.")
         return None
     if st.toggle("Uncertainty band (Monte-Carlo dropout)", value=True, help=HELP["band"]):
+        if (most := steps_within(result.net, result.data.window, BAND_PATHS)) < horizon:
+            st.caption(f"No band at this horizon: {BAND_PATHS} rollouts of {horizon} steps through this "
+                       f"network ({result.net.size:,} weights, window {result.data.window}) would hold the "
+                       f"server too long; it draws one for at most {most} steps.")
+            return None
         return band(result, horizon)
     return None
 
@@ -56,6 +69,11 @@ def future_section(result: ExperimentResult) -> None:
     st.slider("Horizon (steps past the end)", int(low), min(int(high), SLIDER_MAX), help=HELP["horizon"],
               **config_field("horizon"))
     horizon = session().config.horizon
+    if (shown := drawable(result, horizon)) < horizon:
+        st.caption(f"This network is large ({result.net.size:,} weights, window {result.data.window}): "
+                   f"{shown} of the {horizon} steps are drawn here, so the server stays responsive. "
+                   f"Train with this horizon for the whole forecast (it is computed while training).")
+        horizon = shown
     outputs = result.net.outputs
     if outputs > 1 and horizon != outputs:
         st.caption(f"This direct model gives {outputs} steps at once; for {horizon} steps its blocks "

@@ -49,6 +49,19 @@ def rollout_scaled(net: NumpyNet, start: np.ndarray, steps: int,
     return out
 
 
+# The most multiply-adds a rollout computed in the server may cost (a few seconds of NumPy): the
+# Forecast page's line and band for a horizon the run did not compute run there, so a large
+# network's long rollout is refused in words rather than holding the server for minutes.
+SERVER_ROLLOUT_WORK = 3e10
+
+
+def steps_within(net: NumpyNet, window: int, paths: int = 1, work: float = SERVER_ROLLOUT_WORK) -> int:
+    """How many steps ahead ``paths`` rollouts of ``net`` may go within ``work`` multiply-adds:
+    each step runs every weight once per step of the window (once in all for an MLP)."""
+    per_step = paths * net.size * (1 if net.cell == "mlp" else window) / max(net.outputs, 1)
+    return int(work // max(per_step, 1))
+
+
 def forecast_future(net: NumpyNet, data: WindowedData, horizon: int, paths: int = 1,
                     rng: np.random.Generator | None = None) -> np.ndarray:
     """Levels for the ``horizon`` steps after the last sample: (horizon,), or (paths, horizon)."""

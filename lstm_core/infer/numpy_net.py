@@ -175,6 +175,13 @@ class NumpyNet:
     def units(self) -> list[int]:
         return [layer.units for layer in self.layers]
 
+    @property
+    def size(self) -> int:
+        """How many weights it has: a recurrent cell uses each once per step of the window."""
+        arrays = [a for layer in self.layers for a in (layer.kernel, layer.recurrent, layer.bias)
+                  if a is not None]
+        return sum(a.size for a in arrays) + self.head_kernel.size + self.head_bias.size
+
     @classmethod
     def from_model(cls, model) -> NumpyNet:
         """Copy the weights of a model made by :func:`lstm_core.nn.build.build_model` (or of a

@@ -145,3 +145,26 @@ def test_a_tiny_training_with_sdiff_forecasts_in_the_series_units():
     # the forecast continues the rising level (about 0.2 a step), not the differences' scale
     assert abs(result.forecast.mean() - (values[-12:].mean() + 0.2 * 18)) < 2.0
     assert result.test_rollout.rmse < ev.baselines["seasonal_naive"].metrics.rmse
+
+
+def test_a_rollout_in_the_server_is_bounded_by_the_network_window_and_paths() -> None:
+    """The run the hostile probe imported (window 1000, 4 x 128 LSTM units): its Monte-Carlo
+    band (100 paths) gets no step in the server and its line a few dozen, while the default
+    network's band reaches the page's longest horizon."""
+    from lstm_core.config.settings import ExperimentConfig
+    from lstm_core.infer.architecture import weight_shapes
+    from lstm_core.infer.forecast import SERVER_ROLLOUT_WORK, steps_within
+    from lstm_core.infer.numpy_net import NumpyNet
+
+    def net(config: ExperimentConfig) -> NumpyNet:
+        return NumpyNet.for_config([np.zeros(shape) for shape in weight_shapes(config, 1)], config)
+
+    big = ExperimentConfig(window=1000, units=[128] * 4, dropout=0.2)
+    assert net(big).size == sum(int(np.prod(s)) for s in weight_shapes(big, 1))
+    assert steps_within(net(big), 1000, paths=100) == 0
+    assert 10 <= steps_within(net(big), 1000) <= 100
+    default = ExperimentConfig(dropout=0.2)
+    assert steps_within(net(default), default.window, paths=100) >= 1000
+    mlp = ExperimentConfig(cell="mlp", window=1000, units=[128] * 4)  # one pass a step, not one per input
+    assert steps_within(net(mlp), 1000) > 1000 * steps_within(net(big), 1000) / 10
+    assert SERVER_ROLLOUT_WORK <= 5e10  # about ten seconds of NumPy at most
