@@ -8,7 +8,7 @@ from lstm_core.data.windows import input_columns
 from lstm_core.eval.evaluation import metric_text
 from lstm_core.infer.architecture import count_params
 from lstm_core.jobs.job import FAILED, JobSnapshot
-from lstm_core.runs.experiment import ExperimentResult
+from lstm_core.runs.experiment import EVALUATING, ExperimentResult
 from ui import plots, view
 from ui.frame import require_entry
 from ui.help import HELP
@@ -125,7 +125,10 @@ def train_controls(data: Dataset, problems: list[str]) -> None:
 
 
 def running_panel(snap: JobSnapshot) -> None:
-    if snap.epochs:
+    if snap.epochs and snap.stage == EVALUATING:
+        text = (f"Trained {snap.epoch} epochs · now scoring it against the yardsticks (ETS, ARIMA, "
+                f"Theta, each within its time allowance) and forecasting… ({duration(snap.elapsed)})")
+    elif snap.epochs:
         left = f" · at most {duration(snap.eta)} left" if snap.eta is not None else ""
         text = f"Epoch {snap.epoch} of {snap.total_epochs} · {duration(snap.elapsed)} elapsed{left}"
     else:

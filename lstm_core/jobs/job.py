@@ -42,6 +42,8 @@ Runner = Callable[..., ExperimentResult]
 # lock for seconds, so the page that pressed Train gets a moment to show "training" first.
 START_DELAY = 0.3
 QUEUED = "waiting for a free training slot"
+WORKER_STARTING = ("a training slot is starting for it (its worker process loads TensorFlow, about "
+                   "10 s the first time)")
 
 
 class JobBusyError(LSTMLabError):
@@ -71,6 +73,8 @@ class JobSnapshot:
         """What the training is doing before its first epoch, in words, with its place in the queue."""
         if self.queue_position is not None:
             return f"{QUEUED} (number {self.queue_position} in the queue)"
+        if self.stage == QUEUED:  # out of the queue, its worker not yet started: it is starting
+            return WORKER_STARTING
         return self.stage
 
     @property

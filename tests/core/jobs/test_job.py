@@ -150,3 +150,16 @@ def test_start_work_runs_any_training_with_the_same_progress_and_stop() -> None:
     assert snap.state == FINISHED and snap.total_epochs == 1000
     assert counting.result == f"stopped at {snap.epoch}" and counting.config is None
 
+
+
+def test_a_job_out_of_the_queue_before_its_worker_starts_says_a_slot_is_starting() -> None:
+    """Nothing else runs and the first worker is loading TensorFlow: not 'waiting for a free
+    slot', which reads as if others held them."""
+    from lstm_core.jobs.job import QUEUED, WORKER_STARTING
+
+    def waiting(position: int | None) -> JobSnapshot:
+        return JobSnapshot(RUNNING, QUEUED, 10, (), 1.0, False, None, queue_position=position)
+
+    assert waiting(None).activity == WORKER_STARTING and "starting" in WORKER_STARTING
+    assert waiting(2).activity == f"{QUEUED} (number 2 in the queue)"
+    assert snapshot().activity == "training"
