@@ -168,7 +168,20 @@ class Evaluation:
             notes.append(missing["mape"])
         if self.season_length is None:
             notes.append("no seasonality detected in the training part: seasonal naive skipped")
-        return notes + self.skipped
+        return notes + self.skipped + ([chosen] if (chosen := self.chosen_models()) else [])
+
+    def chosen_models(self) -> str:
+        """Which model each classical yardstick selected, and where one forecasts exactly as a
+        naive forecast does (an ARIMA of a seasonal difference alone is the seasonal naive)."""
+        naive = {key: self.baselines[key] for key in ("naive", "seasonal_naive") if key in self.baselines}
+        parts = []
+        for b in self.baselines.values():
+            if b.rollout is None:
+                continue
+            same = next((n.label for n in naive.values()
+                         if np.allclose(b.predictions, n.predictions, rtol=1e-9, atol=0)), None)
+            parts.append(f"{b.label} {b.model}" + (f" (on these points it is {same})" if same else ""))
+        return "the classical models chose: " + "; ".join(parts) if parts else ""
 
     def verdict(self) -> str:
         """The network against the naive forecast, then its place among all yardsticks, in words."""

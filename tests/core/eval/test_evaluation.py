@@ -80,3 +80,21 @@ def test_a_given_season_length_is_used():
     assert result.season_length == 7
     np.testing.assert_allclose(result.baselines["seasonal_naive"].predictions,
                                data.levels[data.test_times - 7])
+
+
+def test_the_notes_name_each_classical_model_chosen_and_one_that_is_a_naive_forecast() -> None:
+    """An ARIMA of a seasonal difference alone forecasts as the seasonal naive does: said so."""
+    from lstm_core.eval import baselines
+    from lstm_core.eval.classical import Yardstick
+
+    data = prepare(generate("sine", length=300), ExperimentConfig(window=10, season_length=50))
+    snaive = baselines.seasonal_naive(data.levels, data.test_times, 50)
+    other = snaive + 0.1
+    given = {"auto_arima": Yardstick("auto_arima", "ARIMA(0,0,0)(0,1,0)[50]", snaive, snaive, 0.0),
+             "auto_ets": Yardstick("auto_ets", "ETS(A,N,A)", other, other, 0.0)}
+    evaluation = evaluate(data, data.y_train, data.y_test, 50, yardsticks=given)
+    chosen = evaluation.chosen_models()
+    assert chosen in evaluation.notes()
+    assert ("AutoARIMA ARIMA(0,0,0)(0,1,0)[50] (on these points it is the seasonal naive forecast)"
+            in chosen)
+    assert "AutoETS ETS(A,N,A)" in chosen and "AutoETS ETS(A,N,A) (" not in chosen
