@@ -119,16 +119,18 @@ def run_trial(config: ExperimentConfig, history: Series, block: int, report: Rep
     setting that does not fit, a diverged training): the outcome says FAILED and why."""
     started = time.perf_counter()
     model = _Model(config)
+    until = _Until(stop, None if allowance is None else started + allowance)
     try:
         outcome = _run(config, history, block, report, stop, started, model)
         for k in range(1, origins):
             if outcome.state != COMPLETE:
                 break
-            if allowance is not None and time.perf_counter() - started >= allowance:
+            earlier = None if until.out_of_time() else _run(
+                config, _part(history, 0, len(history) - k * block), block, None, until, started, model)
+            if earlier is None or (earlier.state == STOPPED_EARLY and until.out_of_time()
+                                   and not (stop is not None and stop.is_set())):
                 outcome.message += f"; judged on {k} of {origins} stretches: its time allowance was spent"
                 break
-            earlier = _run(config, _part(history, 0, len(history) - k * block), block, None, stop, started,
-                           model)
             if earlier.state != COMPLETE:
                 outcome = replace(outcome, state=earlier.state, score=None, message=earlier.message)
                 break
@@ -139,6 +141,20 @@ def run_trial(config: ExperimentConfig, history: Series, block: int, report: Rep
         return outcome
     except LSTMLabError as exc:
         return TrialOutcome.failed(exc, time.perf_counter() - started)
+
+
+class _Until:
+    """The stop request of a trial's earlier origins: Stop, or its time allowance spent (then the
+    origin under way ends within a batch and the trial is judged on those it finished)."""
+
+    def __init__(self, stop: StopRequest | None, deadline: float | None) -> None:
+        self.stop, self.deadline = stop, deadline
+
+    def out_of_time(self) -> bool:
+        return self.deadline is not None and time.perf_counter() >= self.deadline
+
+    def is_set(self) -> bool:
+        return (self.stop is not None and self.stop.is_set()) or self.out_of_time()
 
 
 class _Model:

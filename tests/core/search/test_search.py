@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
 from dataclasses import replace
 from pathlib import Path
 
@@ -186,27 +188,31 @@ def test_a_budget_in_minutes_ends_the_search_after_the_trial_under_way() -> None
     assert by_minutes.done and not by_trials.done
 
 
+class JumpingClock:
+    """A module's ``time`` whose clock can jump on: how long a training took, without waiting."""
+
+    offset = 0.0
+
+    def perf_counter(self) -> float:
+        return time.perf_counter() + self.offset
+
+    def jump(self, seconds: float, after: float = 0.3) -> None:
+        """Move on by ``seconds`` once ``after`` real seconds have passed."""
+        threading.Timer(after, lambda: setattr(self, "offset", seconds)).start()
+
+
 def search_with_a_clock_jump(monkeypatch: pytest.MonkeyPatch, trial: int, seconds: float,
                              budget: Budget):
     """A search whose clock jumps ``seconds`` on 0.3 s after trial ``trial`` (1 = the first)
-    starts: how long a trial took, without waiting for it."""
-    import threading
-    import time
-
+    starts."""
     from lstm_core.search import search as searching
 
-    class Clock:
-        offset = 0.0
-
-        def perf_counter(self) -> float:
-            return time.perf_counter() + self.offset
-
-    clock = Clock()
+    clock = JumpingClock()
     monkeypatch.setattr(searching, "time", clock)
 
     def on_stage(text: str) -> None:
         if text.startswith(f"trial {trial}:"):
-            threading.Timer(0.3, lambda: setattr(clock, "offset", seconds)).start()
+            clock.jump(seconds)
 
     return searching.run_search(BASE, budget, series=seasonal(), epochs=30, patience=30, on_stage=on_stage)
 
@@ -242,3 +248,23 @@ def test_a_trial_out_of_time_is_judged_on_the_stretches_it_ran() -> None:
     assert spent.state == COMPLETE and len(spent.scores) == 1 and spent.score == spent.scores[0]
     assert "judged on 1 of 2 stretches" in spent.message
     assert len(run_trial(config, history, block, origins=2, allowance=600.0).scores) == 2
+
+
+def test_an_earlier_stretch_under_way_when_the_allowance_ends_is_cut_and_left_out(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The allowance runs out while the second stretch trains (the trial's clock jumps an hour
+    0.3 s into it): that stretch stops within a batch, and the trial is judged on the first."""
+    from lstm_core.search import trial as trials
+
+    clock = JumpingClock()
+    monkeypatch.setattr(trials, "time", clock)
+    history, block = holdout(seasonal(), BASE)
+    config = replace(BASE, window=12, units=[4], epochs=200, patience=0, transform="none")
+
+    def report(epoch: int, value: float) -> bool:
+        if epoch == config.epochs:  # the first stretch's last epoch: the second starts next
+            clock.jump(3600.0)
+        return False
+
+    cut = run_trial(config, history, block, report=report, origins=2, allowance=600.0)
+    assert cut.state == COMPLETE and len(cut.scores) == 1 and "judged on 1 of 2 stretches" in cut.message
