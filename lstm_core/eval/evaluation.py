@@ -214,7 +214,7 @@ class Evaluation:
         clause = f"; {best.label} ({best.model}): " + _compare(
             "its test RMSE", best.metrics.rmse, self._ours(), ours)
         standings = self.standings()
-        tied = [label for rmse, label in standings if standings and _same(rmse, standings[0][0])]
+        tied = [label for rmse, label in standings if _same(rmse, standings[0][0])]
         if len(tied) > 1:
             clause += f"; best on the test part, tied with the same test RMSE: {', '.join(tied)}"
         elif len(standings) >= 2:
